@@ -1,0 +1,388 @@
+package analyze
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/secondme/secondme_error_exporter/analyze/timestamp"
+	"github.com/secondme/secondme_error_exporter/catalog"
+	"github.com/secondme/secondme_error_exporter/config"
+	"github.com/secondme/secondme_error_exporter/metrics"
+	"github.com/secondme/secondme_error_exporter/parser"
+)
+
+// Options configure a scan. Start from DefaultOptions: the zero value of
+// several fields is meaningful (MaxUnknownCodes 0 folds every unknown code
+// into "other"), so defaults are not guessed from zeros.
+type Options struct {
+	// Catalog classifies codes; nil means catalog.Default().
+	Catalog *catalog.Catalog
+	// Source is the source label, as the exporter's input name.
+	Source string
+	// MaxUnknownCodes, MaxRecordBytes and the Multiline* bounds mean what
+	// the exporter's flags of the same names mean.
+	MaxUnknownCodes   int
+	MaxRecordBytes    int
+	Multiline         bool
+	MultilineMaxLines int
+	MultilineMaxBytes int
+	// Location applies to event times written without a zone.
+	Location *time.Location
+	// Resolution is the width of the fine time buckets the timed envelopes
+	// are counted in. It is the virtual scrape interval of a backtest, so
+	// that a replay sees exactly the counts a scrape at that interval would.
+	Resolution time.Duration
+	// Progress, when set, is advanced by the bytes read from the inputs.
+	Progress *atomic.Int64
+	// Logger receives debug lines about skipped input; nil discards.
+	Logger *slog.Logger
+}
+
+// DefaultOptions returns the exporter's defaults (config.DefaultGlobalConfig
+// and config.DefaultSource), with multi-line assembly on and 15 s buckets.
+func DefaultOptions() Options {
+	g := config.DefaultGlobalConfig
+	return Options{
+		Source:            config.DefaultSource,
+		MaxUnknownCodes:   g.MaxUnknownCodes,
+		MaxRecordBytes:    int(g.MaxRecordBytes),
+		Multiline:         true,
+		MultilineMaxLines: g.MultilineMaxLines,
+		MultilineMaxBytes: int(g.MultilineMaxBytes),
+		Location:          time.UTC,
+		Resolution:        15 * time.Second,
+	}
+}
+
+func (o *Options) validate() error {
+	if o.Catalog == nil {
+		o.Catalog = catalog.Default()
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	switch {
+	case o.Source == "":
+		return errors.New("source must not be empty")
+	case o.MaxUnknownCodes < 0:
+		return fmt.Errorf("max unknown codes must not be negative, got %d", o.MaxUnknownCodes)
+	case o.MaxRecordBytes < config.MinRecordBytes || o.MaxRecordBytes > config.MaxRecordBytes:
+		return fmt.Errorf("max record bytes must be between %d and %d, got %d",
+			config.MinRecordBytes, config.MaxRecordBytes, o.MaxRecordBytes)
+	case o.Multiline && o.MultilineMaxLines < 2:
+		return fmt.Errorf("multiline max lines must be at least 2, got %d", o.MultilineMaxLines)
+	case o.Multiline && (o.MultilineMaxBytes < config.MinRecordBytes || o.MultilineMaxBytes > config.MaxRecordBytes):
+		return fmt.Errorf("multiline max bytes must be between %d and %d, got %d",
+			config.MinRecordBytes, config.MaxRecordBytes, o.MultilineMaxBytes)
+	case o.Resolution < time.Second || o.Resolution%time.Second != 0:
+		return fmt.Errorf("resolution must be a whole number of seconds, at least 1s, got %s", o.Resolution)
+	}
+	return nil
+}
+
+// readBufferSize is the scanner's read size: large enough that the read
+// syscalls and the remainder copies are negligible, small enough to stay in
+// L2/L3 while the lines are split and pre-filtered.
+const readBufferSize = 1 << 20
+
+// Scan reads every input once, in order, through the exporter's parser and
+// metrics, and counts the envelopes by key and fine time bucket. Memory is
+// bounded by the number of distinct keys × time buckets, never by the input
+// size: records are looked at in the read buffer and forgotten.
+func Scan(ctx context.Context, inputs []Input, opts Options) (*Result, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	m := metrics.New(reg, opts.Catalog, opts.MaxUnknownCodes)
+	s := &scanner{
+		opts:    opts,
+		parser:  parser.New(opts.Catalog),
+		src:     m.Source(opts.Source),
+		ex:      timestamp.Extractor{Location: opts.Location},
+		res:     newResult(opts, reg),
+		resNano: int64(opts.Resolution),
+	}
+	s.emit = s.record
+	buf := make([]byte, readBufferSize)
+	for _, in := range inputs {
+		st, err := s.scanInput(ctx, in, &buf)
+		s.res.Inputs = append(s.res.Inputs, st)
+		if err != nil {
+			return nil, err
+		}
+	}
+	s.res.finish()
+	return s.res, nil
+}
+
+// scanner holds the state of one Scan. It is used by one goroutine.
+type scanner struct {
+	opts    Options
+	parser  *parser.Parser
+	asm     *parser.Assembler
+	src     *metrics.Source
+	ex      timestamp.Extractor
+	res     *Result
+	resNano int64
+	emit    func([]byte) // s.record, bound once so Add does not allocate a closure per line
+
+	// Per input.
+	in       *InputStats
+	haveTime bool
+	lastTime time.Time
+	// untimed holds envelopes seen before the first timed record of the
+	// input, by key; they inherit the first time found.
+	untimed map[int32]int64
+	// cur is the bucket of the last timed envelope; records without an
+	// envelope are attributed to it (their time is never parsed).
+	cur      *bucket
+	curIndex int64
+	// pendRecs and pendBytes are records not yet attributed to a bucket:
+	// those without an envelope since the last timed one, and envelopes
+	// waiting for the first time of the input.
+	pendRecs, pendBytes int64
+}
+
+func (s *scanner) scanInput(ctx context.Context, in Input, bufp *[]byte) (InputStats, error) {
+	st := InputStats{Name: in.Name}
+	r, closeFn, err := openInput(in, s.opts.Progress, &st.BytesRead)
+	if err != nil {
+		return st, err
+	}
+	defer closeFn()
+
+	s.in = &st
+	s.haveTime, s.cur, s.untimed = false, nil, nil
+	if s.opts.Multiline {
+		// One assembler per input, as the exporter keeps one per file: a
+		// record never spans two files.
+		s.asm = parser.NewAssembler(s.opts.MultilineMaxLines, s.opts.MultilineMaxBytes)
+		s.asm.OnOverflow = s.overflowed
+	} else {
+		s.asm = nil
+	}
+
+	err = s.split(ctx, r, bufp)
+	if s.asm != nil {
+		s.asm.Flush(s.emit)
+	}
+	s.endInput()
+	if err != nil {
+		return st, fmt.Errorf("read %s: %w", in.Name, err)
+	}
+	return st, nil
+}
+
+// split reads r and hands every line (without "\n" and a trailing "\r") to
+// line. Lines are sub-slices of the read buffer: no copy, no allocation. A
+// line longer than MaxRecordBytes is never buffered whole; it is counted
+// once as oversized and skipped up to its newline, as the exporter does.
+func (s *scanner) split(ctx context.Context, r io.Reader, bufp *[]byte) error {
+	buf := *bufp
+	start, end := 0, 0
+	discarding := false
+	maxRec := s.opts.MaxRecordBytes
+	for {
+		n, err := r.Read(buf[end:])
+		end += n
+		for {
+			i := bytes.IndexByte(buf[start:end], '\n')
+			if i < 0 {
+				break
+			}
+			line := buf[start : start+i]
+			start += i + 1
+			if discarding {
+				discarding = false // the newline ending an oversized line
+				continue
+			}
+			s.line(line)
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				return err
+			}
+			// A last line without a newline still counts: the writer is
+			// gone, nothing will complete it.
+			if start < end && !discarding {
+				s.line(buf[start:end])
+			}
+			*bufp = buf
+			return nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		rem := end - start
+		switch {
+		case discarding:
+			start, end = 0, 0 // still inside an oversized line
+			continue
+		case rem > maxRec+1:
+			// More than a record plus "\r" without a newline: too long
+			// whatever follows (the tailer's rule).
+			s.oversized()
+			discarding = true
+			start, end = 0, 0
+			continue
+		case rem == len(buf):
+			// A line longer than the buffer but within the limit: grow.
+			nb := make([]byte, min(2*len(buf), maxRec+2))
+			copy(nb, buf[start:end])
+			buf = nb
+		default:
+			copy(buf, buf[start:end])
+		}
+		start, end = 0, rem
+	}
+}
+
+// line is called for every physical line.
+func (s *scanner) line(line []byte) {
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	if len(line) > s.opts.MaxRecordBytes {
+		s.oversized()
+		return
+	}
+	if s.asm != nil {
+		s.asm.Add(line, s.emit)
+		return
+	}
+	s.record(line)
+}
+
+func (s *scanner) oversized() {
+	s.src.Oversized()
+	s.in.Records++
+	s.res.Oversized++
+	s.pendRecs++ // on the timeline it is a record without an envelope
+}
+
+// overflowed accounts a multi-line record the assembler dropped for
+// exceeding its bounds: a record read, malformed as multiline_overflow. It
+// has no bytes left to read a time from, so it inherits one.
+func (s *scanner) overflowed(lines, size int) {
+	env := parser.Envelope{Kind: parser.Malformed, Reason: parser.ReasonMultilineOverflow}
+	s.src.Observe(env, size)
+	s.in.Records++
+	s.res.Records++
+	s.res.Bytes += int64(size)
+	s.envelope(env, nil)
+}
+
+// record is called for every complete record. This is the hot path: most
+// records carry no envelope and cost the parser's pre-filter plus two
+// additions.
+func (s *scanner) record(rec []byte) {
+	env := s.parser.Parse(rec)
+	s.src.Observe(env, len(rec))
+	s.in.Records++
+	s.res.Records++
+	s.res.Bytes += int64(len(rec))
+	if env.Kind == parser.None {
+		s.pendRecs++
+		s.pendBytes += int64(len(rec))
+		return
+	}
+	s.envelope(env, rec)
+}
+
+// envelope accounts one record that carries an envelope. Only here is the
+// event time parsed.
+func (s *scanner) envelope(env parser.Envelope, rec []byte) {
+	id := s.res.keyID(keyOf(env))
+	ks := &s.res.Keys[id]
+	ks.Count++
+	t, shape, ok := s.ex.Extract(rec)
+	switch {
+	case ok:
+		s.res.Shapes[shape.String()]++
+		s.haveTime, s.lastTime = true, t
+		s.place(t)
+		if s.untimed != nil {
+			// The envelopes before the first timed record of the input
+			// inherit its time.
+			for uid, n := range s.untimed {
+				s.cur.add(uid, n)
+				s.res.Keys[uid].seen(t)
+			}
+			s.untimed = nil
+		}
+	case s.haveTime:
+		s.res.Inherited++
+		t = s.lastTime
+		s.place(t)
+	default:
+		if s.untimed == nil {
+			s.untimed = map[int32]int64{}
+		}
+		s.untimed[id]++
+		s.res.Inherited++ // provisional: undone in endInput if no time follows
+		s.pendRecs++
+		s.pendBytes += int64(len(rec))
+		return
+	}
+	s.cur.add(id, 1)
+	s.cur.recs++
+	s.cur.bytes += int64(len(rec))
+	ks.seen(t)
+}
+
+// place makes the bucket of t current, first attributing the records
+// without an envelope seen since the previous envelope to the previous
+// bucket (or, before the first, to this one).
+func (s *scanner) place(t time.Time) {
+	idx := floorDiv(t.UnixNano(), s.resNano)
+	if s.cur != nil && idx == s.curIndex {
+		return
+	}
+	b := s.res.bucketAt(idx)
+	target := s.cur
+	if target == nil {
+		target = b
+	}
+	target.recs += s.pendRecs
+	target.bytes += s.pendBytes
+	s.pendRecs, s.pendBytes = 0, 0
+	s.cur, s.curIndex = b, idx
+}
+
+func (s *scanner) endInput() {
+	if s.cur != nil {
+		s.cur.recs += s.pendRecs
+		s.cur.bytes += s.pendBytes
+	} else {
+		s.res.untimedRecs += s.pendRecs
+		s.res.untimedBytes += s.pendBytes
+	}
+	s.pendRecs, s.pendBytes = 0, 0
+	for _, n := range s.untimed {
+		// No time anywhere in this input: these envelopes count in the
+		// totals but cannot be placed on the timeline.
+		s.res.Inherited -= n
+		s.res.Untimed += n
+	}
+	s.untimed = nil
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}

@@ -1,0 +1,189 @@
+package parser
+
+import "bytes"
+
+// Assembler joins a JSON (or Python) object pretty-printed over several lines
+// into one record:
+//
+//	2026-11-24 10:00:00,123 ERROR client: failed body={
+//	  "code": 401,
+//	  "error_code": "oauth2.token.expired"
+//	}
+//
+// A line whose braces (outside strings) do not balance starts a record; lines
+// that look like continuations (indented, or starting with a closer, quote or
+// comma) are appended until the braces balance. A line that is no continuation
+// (a new timestamped log line) ends the pending record, which is emitted as it is
+// (the parser then reports it truncated if it held an envelope), and is itself
+// processed afresh. A record that would exceed maxLines or maxBytes is dropped
+// and counted (Overflows: the caller reports it as multiline_overflow), and its
+// remaining continuation lines are skipped. Lines that start no record are
+// emitted unchanged without copying.
+//
+// The record passed to emit is only valid during the call. An Assembler is not
+// safe for concurrent use.
+type Assembler struct {
+	maxLines, maxBytes int
+
+	buf      []byte
+	lines    int
+	balance  int
+	pending  bool
+	skipping bool // dropping the rest of an overflowed record
+
+	overflows uint64
+	// OnOverflow, if set, is called when a record is dropped, with the lines
+	// and bytes it had reached.
+	OnOverflow func(lines, bytes int)
+}
+
+// NewAssembler returns an Assembler bounded to maxLines lines and maxBytes bytes
+// per record (values below 1 mean 1 line, 1 byte: every line is its own record).
+func NewAssembler(maxLines, maxBytes int) *Assembler {
+	return &Assembler{maxLines: max(maxLines, 1), maxBytes: max(maxBytes, 1)}
+}
+
+// Overflows is the number of records dropped for exceeding the bounds so far.
+func (a *Assembler) Overflows() uint64 { return a.overflows }
+
+// Pending reports whether a partial record is buffered.
+func (a *Assembler) Pending() bool { return a.pending }
+
+// Add processes one line (without its "\n"; a trailing "\r" is tolerated).
+func (a *Assembler) Add(line []byte, emit func(record []byte)) {
+	if a.skipping {
+		if isContinuation(line) {
+			a.balance += braceDelta(line)
+			if a.balance <= 0 {
+				a.skipping = false
+			}
+			return
+		}
+		a.skipping = false
+	}
+	if a.pending {
+		if !isContinuation(line) {
+			a.Flush(emit)
+		} else {
+			if a.lines+1 > a.maxLines || len(a.buf)+1+len(line) > a.maxBytes {
+				a.overflow()
+				a.balance += braceDelta(line)
+				a.skipping = a.balance > 0
+				return
+			}
+			a.buf = append(a.buf, '\n')
+			a.buf = append(a.buf, line...)
+			a.lines++
+			a.balance += braceDelta(line)
+			if a.balance <= 0 {
+				emit(a.buf)
+				a.reset()
+			}
+			return
+		}
+	}
+	// Most lines have no unbalanced "{": two SIMD counts prove it.
+	opens := bytes.Count(line, openBrace)
+	if opens == 0 || opens <= bytes.Count(line, closeBrace) {
+		emit(line)
+		return
+	}
+	d := braceDelta(line)
+	if d <= 0 || a.maxLines == 1 || len(line) >= a.maxBytes {
+		emit(line)
+		return
+	}
+	a.buf = append(a.buf[:0], line...)
+	a.lines, a.balance, a.pending = 1, d, true
+}
+
+// Flush emits the pending partial record, if any (at end of file, rotation or shutdown).
+func (a *Assembler) Flush(emit func(record []byte)) {
+	if a.pending {
+		emit(a.buf)
+	}
+	a.reset()
+	a.skipping = false
+}
+
+func (a *Assembler) overflow() {
+	a.overflows++
+	if a.OnOverflow != nil {
+		a.OnOverflow(a.lines+1, len(a.buf))
+	}
+	a.reset()
+}
+
+func (a *Assembler) reset() {
+	a.buf = a.buf[:0]
+	if cap(a.buf) > 4*a.maxBytes && cap(a.buf) > 64<<10 {
+		a.buf = nil // one huge record must not pin its memory for ever
+	}
+	a.lines, a.balance, a.pending = 0, 0, false
+}
+
+var openBrace, closeBrace = []byte("{"), []byte("}")
+
+// isContinuation: the shapes of the second and later lines of pretty-printed
+// JSON, Python pprint, Node util.inspect and similar dumps: a closer, a quote, a
+// comma, or an indented value or "key:" — but not an indented Java stack frame
+// ("\tat com.x.Y.z(Y.java:1)") or Python traceback line ("  File ...").
+func isContinuation(line []byte) bool {
+	if len(line) == 0 {
+		return false
+	}
+	i := 0
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	if i == len(line) {
+		return false
+	}
+	c := line[i]
+	switch {
+	case c == '}' || c == ']' || c == ')' || c == '"' || c == '\'' || c == ',':
+		return true
+	case i == 0:
+		return false
+	case c == '{' || c == '[' || c == '-' || isDigit(c):
+		return true
+	}
+	// An indented bare word: a JS/YAML-style key ("code: 401,") or a literal.
+	j := i
+	for j < len(line) && (isLetter(line[j]) || isDigit(line[j]) || line[j] == '_' || line[j] == '$') {
+		j++
+	}
+	if j == i {
+		return false
+	}
+	switch string(line[i:j]) {
+	case "true", "false", "null", "None", "True", "False", "undefined":
+		return true
+	}
+	for j < len(line) && line[j] == ' ' {
+		j++
+	}
+	return j < len(line) && line[j] == ':'
+}
+
+// braceDelta is the count of "{" minus "}" outside strings. A string ends at the
+// end of its line (JSON and Python strings cannot span lines), and a quote opens
+// a string only at a token start, so an apostrophe in prose does not.
+func braceDelta(line []byte) int {
+	d := 0
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; c {
+		case '{':
+			d++
+		case '}':
+			d--
+		case '"', '\'':
+			if c == '\'' && i > 0 && (isLetter(line[i-1]) || isDigit(line[i-1])) {
+				continue
+			}
+			_, _, next, _ := scanString(line, i)
+			i = next - 1
+		}
+	}
+	return d
+}

@@ -1,0 +1,274 @@
+package parser
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// keyKind is what a key means to the envelope rules.
+type keyKind uint8
+
+const (
+	kNone   keyKind = iota
+	kErr            // error_code, subCode, sub_code, errorCode, x-error-code, upstream_http_x_error_code...
+	kCode           // code
+	kStatus         // status, status_code, http_status, response_code... (gateway HTTP status)
+	kMsg            // message, data: siblings that make {"code":0} a success envelope
+	kReq            // method, path, uri, request, url, upstream...: marks an access-log line
+)
+
+// classifyKey normalises a key — last "."-segment, ASCII lowercased, "_" and "-"
+// removed — and classifies it. Header-derived keys (upstream_http_x_error_code,
+// sent_http_x_secondme_error_code, x-error-code, resp_header.error_code,
+// errorCode) all normalise to a name ending in "errorcode".
+func classifyKey(key []byte) keyKind {
+	var buf [24]byte
+	n, full := 0, true
+	for i := len(key) - 1; i >= 0; i-- {
+		c := key[i]
+		if c == '.' {
+			break
+		}
+		if c == '_' || c == '-' {
+			continue
+		}
+		if n == len(buf) {
+			full = false
+			break
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		n++
+		buf[len(buf)-n] = c
+	}
+	if n < 3 {
+		return kNone
+	}
+	norm := buf[len(buf)-n:]
+	if n >= 9 && string(norm[n-9:]) == "errorcode" {
+		return kErr
+	}
+	if !full {
+		return kNone
+	}
+	switch string(norm) {
+	case "code":
+		return kCode
+	case "subcode":
+		return kErr
+	case "status", "statuscode", "httpstatus", "httpstatuscode", "responsecode",
+		"responsestatus", "responsestatuscode", "downstreamstatus":
+		return kStatus
+	case "message", "data":
+		return kMsg
+	case "method", "requestmethod", "httpmethod", "request", "requestline", "uri",
+		"requesturi", "path", "requestpath", "url", "requesturl", "route", "upstream":
+		return kReq
+	}
+	if n > 8 && string(norm[:8]) == "upstream" {
+		return kReq
+	}
+	return kNone
+}
+
+// keyPrefix hashes the key before its last "." (logfmt attribute groups:
+// error.error_code pairs with error.code rather than with req.code).
+func keyPrefix(key []byte) uint32 {
+	k := bytes.LastIndexByte(key, '.')
+	if k <= 0 {
+		return 0
+	}
+	h := uint32(2166136261)
+	for _, c := range key[:k] {
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	return h | 1
+}
+
+type numState uint8
+
+const (
+	numAbsent  numState = iota // no value, null, None, "", "-"
+	numValid                   // an integer (401, "401", 401.0, -1)
+	numInvalid                 // anything else: "ABC", 401.5, true, an object, overflow
+)
+
+// parseNum reads an integer code or status: optional sign, at most 9 digits, an
+// optional fraction of zeros (401.0). Exponents and other forms are invalid.
+func parseNum(s []byte) (int, numState) {
+	s = trimBlank(s)
+	if isAbsentValue(s) {
+		return 0, numAbsent
+	}
+	neg := false
+	if s[0] == '-' || s[0] == '+' {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	n, i := 0, 0
+	for i < len(s) && isDigit(s[i]) {
+		if i == 9 {
+			return 0, numInvalid // overflow: no HTTP status or business code is this long
+		}
+		n = n*10 + int(s[i]-'0')
+		i++
+	}
+	if i == 0 {
+		return 0, numInvalid
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && s[i] == '0' {
+			i++
+		}
+	}
+	if i != len(s) {
+		return 0, numInvalid
+	}
+	if neg {
+		n = -n
+	}
+	return n, numValid
+}
+
+// isAbsentValue: the spellings loggers and gateways use for "no value".
+func isAbsentValue(s []byte) bool {
+	switch string(s) {
+	case "", "-", "null", "NULL", "Null", "None", "nil", "<nil>", "undefined", "false", "False":
+		return true
+	}
+	return false
+}
+
+// codeLike: a value that was meant as an error_code though it breaks the
+// grammar (OAuth2.Token.Expired, oauth2.token.expired.x.y, oauth2..token).
+// Without a "code" beside it, only such values are reported as bad_error_code;
+// prose ("token expired") under an errorCode key is not an envelope.
+func codeLike(s []byte) bool {
+	if len(s) < 3 || !isLetter(s[0]) {
+		return false
+	}
+	dot := false
+	for _, c := range s {
+		switch {
+		case c == '.':
+			dot = true
+		case isLetter(c) || isDigit(c) || c == '_' || c == '-':
+		default:
+			return false
+		}
+	}
+	return dot
+}
+
+func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+
+func allDigits(s []byte) bool {
+	if len(s) == 0 {
+		return false
+	}
+	for _, c := range s {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func trimBlank(s []byte) []byte {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n') {
+		s = s[1:]
+	}
+	for len(s) > 0 {
+		c := s[len(s)-1]
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			break
+		}
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// unescapeAppend appends src with JSON and Python string escapes resolved:
+// \" \' \\ \/ \n \t \r \b \f \uXXXX (with surrogate pairs) \xNN. An unknown or
+// broken escape is kept as written; it never fails.
+func unescapeAppend(dst, src []byte) []byte {
+	for len(src) > 0 {
+		k := bytes.IndexByte(src, '\\')
+		if k < 0 {
+			return append(dst, src...)
+		}
+		dst = append(dst, src[:k]...)
+		src = src[k:]
+		if len(src) < 2 {
+			return append(dst, '\\')
+		}
+		switch c := src[1]; c {
+		case '"', '\'', '\\', '/':
+			dst = append(dst, c)
+			src = src[2:]
+		case 'n':
+			dst = append(dst, '\n')
+			src = src[2:]
+		case 't':
+			dst = append(dst, '\t')
+			src = src[2:]
+		case 'r':
+			dst = append(dst, '\r')
+			src = src[2:]
+		case 'b', 'f':
+			dst = append(dst, ' ')
+			src = src[2:]
+		case 'u':
+			r, ok := hexN(src[2:], 4)
+			if !ok {
+				dst = append(dst, src[:2]...)
+				src = src[2:]
+				continue
+			}
+			src = src[6:]
+			if r >= 0xD800 && r < 0xDC00 && len(src) >= 6 && src[0] == '\\' && src[1] == 'u' {
+				if lo, ok := hexN(src[2:], 4); ok && lo >= 0xDC00 && lo < 0xE000 {
+					r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
+					src = src[6:]
+				}
+			}
+			dst = utf8.AppendRune(dst, rune(r))
+		case 'x':
+			v, ok := hexN(src[2:], 2)
+			if !ok {
+				dst = append(dst, src[:2]...)
+				src = src[2:]
+				continue
+			}
+			dst = append(dst, byte(v))
+			src = src[4:]
+		default:
+			dst = append(dst, src[:2]...)
+			src = src[2:]
+		}
+	}
+	return dst
+}
+
+func hexN(s []byte, n int) (int, bool) {
+	if len(s) < n {
+		return 0, false
+	}
+	v := 0
+	for _, c := range s[:n] {
+		switch {
+		case c >= '0' && c <= '9':
+			v = v<<4 | int(c-'0')
+		case c >= 'a' && c <= 'f':
+			v = v<<4 | int(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			v = v<<4 | int(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
+}

@@ -1,0 +1,216 @@
+// Package parser finds at most one SecondMe envelope in a log record — an error
+// {"code":401,"message":"…","error_code":"oauth2.token.expired"}, a success
+// {"code":0,…} or a gateway access line's HTTP status — wherever real loggers put
+// it (whole line, nested JSON, JSON inside JSON strings, text prefixes, SSE frames,
+// logfmt, Python reprs, access logs), and joins pretty-printed multi-line JSON into
+// records (Assembler).
+//
+// Parse is built for the sidecar's hot path: a SIMD-fast pre-filter proves that
+// almost every line holds no envelope without allocating; only the rest go through
+// a single-pass, bounded, tolerant tokenizer (JSON, Python dicts, logfmt, Java and Go
+// struct dumps share one grammar of keys, separators and values), with scratch
+// buffers owned by the Parser. No encoding/json, no regexp.
+package parser
+
+import (
+	"github.com/secondme/secondme_error_exporter/catalog"
+)
+
+// Kind is what Parse found in a record.
+type Kind uint8
+
+const (
+	None      Kind = iota // no envelope in this record
+	Error                 // an error envelope: ErrorCode is grammar-valid
+	Success               // {"code":0,...}: a successful API response
+	Response              // a gateway access-log line with an HTTP status and no error code
+	Malformed             // looked like an envelope but failed validation: see Reason
+)
+
+func (k Kind) String() string {
+	switch k {
+	case None:
+		return "none"
+	case Error:
+		return "error"
+	case Success:
+		return "success"
+	case Response:
+		return "response"
+	case Malformed:
+		return "malformed"
+	}
+	return "invalid"
+}
+
+// MalformedReason says why a record that looked like an envelope was rejected.
+// The set is closed (label values of secondme_exporter_malformed_total).
+type MalformedReason string
+
+const (
+	// ReasonBadErrorCode: the error_code value breaks the grammar (2-4 lowercase
+	// [a-z][a-z0-9_]* segments, at most 128 bytes).
+	ReasonBadErrorCode MalformedReason = "bad_error_code"
+	// ReasonBadCode: an error_code sits beside a "code" that is not an integer
+	// ("ABC", 401.5, true, an object, a number that overflows).
+	ReasonBadCode MalformedReason = "bad_code"
+	// ReasonTruncatedJSON: the record ends inside the object or string holding the error_code.
+	ReasonTruncatedJSON MalformedReason = "truncated_json"
+	// ReasonTooDeep: the only candidate envelope is nested deeper than the parser follows.
+	ReasonTooDeep MalformedReason = "too_deep"
+	// ReasonOversized: reported by the tailer for a record longer than its limit.
+	ReasonOversized MalformedReason = "oversized"
+	// ReasonMultilineOverflow: reported by the Assembler (Overflows) / tailer when a
+	// multi-line record exceeds its line or byte bound.
+	ReasonMultilineOverflow MalformedReason = "multiline_overflow"
+)
+
+// MalformedReasons returns every MalformedReason, for pre-initialising counters at 0.
+func MalformedReasons() []MalformedReason {
+	return []MalformedReason{
+		ReasonBadErrorCode, ReasonBadCode, ReasonTruncatedJSON,
+		ReasonTooDeep, ReasonOversized, ReasonMultilineOverflow,
+	}
+}
+
+// Envelope is the result of Parse.
+type Envelope struct {
+	Kind      Kind
+	ErrorCode string          // Error only; interned (no allocation) when in the catalog
+	Code      int             // logged HTTP status (envelope "code", or gateway status); 0 if absent
+	Reason    MalformedReason // Malformed only
+}
+
+// Limits of the tokenizer. They bound work and memory per record; they are far
+// above what real log lines need.
+const (
+	maxDepth     = 128 // nested objects/arrays/parens/encoded strings tracked
+	maxLevels    = 6   // JSON-in-a-string encodings followed (string inside string...)
+	maxCodeStore = catalog.MaxCodeLen + 1
+)
+
+// Parser finds envelopes. It owns scratch buffers, so it is not safe for
+// concurrent use: use one per goroutine.
+type Parser struct {
+	cat     *catalog.Catalog
+	stack   []frame
+	scratch [maxLevels][]byte // unescaped string contents, one buffer per level
+	arena   []byte            // error_code values of the current record
+
+	seq      int32 // frames opened so far in this record: document order
+	overflow int   // openers beyond maxDepth not pushed
+
+	best, bad  cand // best valid error, best malformed candidate
+	success    bool
+	respStatus int  // first HTTP status key (or access-log status) of the record
+	sawReq     bool // a request-ish key (method, path, uri, ...) was seen
+	sawAccess  bool // a text access-log request line + status was seen
+	deepErr    bool // a candidate was cut off by maxDepth / maxLevels
+	armed      bool // the previous standalone token was an HTTP request line
+}
+
+// New returns a Parser classifying against cat (catalog.Default() when nil).
+func New(cat *catalog.Catalog) *Parser {
+	if cat == nil {
+		cat = catalog.Default()
+	}
+	return &Parser{
+		cat:   cat,
+		stack: make([]frame, 0, 32),
+		arena: make([]byte, 0, 512),
+	}
+}
+
+// Parse returns the envelope of record, Kind None if there is none. It never
+// panics, runs in time linear in len(record) and allocates at most once (the
+// ErrorCode string of a code outside the catalog).
+func (p *Parser) Parse(record []byte) Envelope {
+	record = trimBOM(record)
+	if !interesting(record) {
+		return Envelope{}
+	}
+	p.reset()
+	p.scan(record, 0)
+	return p.result()
+}
+
+func (p *Parser) reset() {
+	p.stack = p.stack[:0]
+	p.arena = p.arena[:0]
+	p.seq, p.overflow = 0, 0
+	p.best, p.bad = cand{}, cand{}
+	p.success, p.respStatus = false, 0
+	p.sawReq, p.sawAccess, p.deepErr, p.armed = false, false, false, false
+}
+
+func (p *Parser) result() Envelope {
+	switch {
+	case p.best.ok:
+		if p.best.rank == 1 && p.respStatus != 0 && (p.sawReq || p.sawAccess) {
+			// A gateway record whose status and error header sit in unrelated
+			// objects ({"http":{"response":{"status_code":401}},"x":{"error_code":…}}).
+			p.best.code = p.respStatus
+		}
+		val := p.arena[p.best.off : p.best.off+p.best.n]
+		var code string
+		if e, ok := p.cat.LookupBytes(val); ok {
+			code = e.Code
+		} else {
+			code = string(val)
+		}
+		return Envelope{Kind: Error, ErrorCode: code, Code: p.best.code}
+	case p.bad.ok:
+		return Envelope{Kind: Malformed, Reason: p.bad.reason, Code: p.bad.code}
+	case p.deepErr:
+		return Envelope{Kind: Malformed, Reason: ReasonTooDeep}
+	case p.success:
+		return Envelope{Kind: Success}
+	case p.respStatus != 0 && (p.sawReq || p.sawAccess):
+		return Envelope{Kind: Response, Code: p.respStatus}
+	}
+	return Envelope{}
+}
+
+// cand is a candidate envelope; the best one (rank, then outermost, then first in
+// document order) is the record's envelope.
+type cand struct {
+	ok     bool
+	rank   uint8 // 3: error_code+code, 2: error_code+gateway status, 1: error_code alone
+	depth  int32
+	seq    int32
+	off, n int32 // error_code value in arena
+	code   int
+	reason MalformedReason
+}
+
+func (c *cand) beats(o *cand) bool {
+	if !o.ok {
+		return true
+	}
+	if c.rank != o.rank {
+		return c.rank > o.rank
+	}
+	if c.depth != o.depth {
+		return c.depth < o.depth
+	}
+	return c.seq < o.seq
+}
+
+func (p *Parser) offer(c cand) {
+	if c.beats(&p.best) {
+		p.best = c
+	}
+}
+
+func (p *Parser) offerBad(c cand) {
+	if c.beats(&p.bad) {
+		p.bad = c
+	}
+}
+
+func trimBOM(b []byte) []byte {
+	if len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
+		return b[3:]
+	}
+	return b
+}

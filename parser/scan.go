@@ -1,0 +1,579 @@
+package parser
+
+import (
+	"bytes"
+
+	"github.com/secondme/secondme_error_exporter/catalog"
+)
+
+// The tokenizer reads every shape with one grammar: tokens are strings ("…" or
+// '…', with u/b/r prefixes), barewords, openers { [ (, closers, separators : = =>,
+// delimiters , ; & | ? < >. A string or bareword followed by a separator is a key;
+// the token after the separator is its value. Every opener starts a frame (an
+// object, but also a Go map[...], a Kotlin Foo(...) or an ANSI-free "[main]"), and
+// so does the record and every string that is parsed as a record of its own
+// (JSON or logfmt encoded inside a string). Keys are collected per frame; a frame
+// is judged when it closes. Thus JSON, Python reprs, logfmt, Java toString and
+// Go %+v dumps need no separate parsers, and one pass is linear in the record.
+
+// Byte classes.
+const (
+	clWord = iota
+	clSpace
+	clOpen
+	clClose
+	clSep
+	clQuote
+	clDelim
+	clEsc
+)
+
+var class = func() (t [256]uint8) {
+	for _, c := range []byte{' ', '\t', '\n', '\r', '\v', '\f', 0} {
+		t[c] = clSpace
+	}
+	for _, c := range []byte("{[(") {
+		t[c] = clOpen
+	}
+	for _, c := range []byte("}])") {
+		t[c] = clClose
+	}
+	t[':'], t['='] = clSep, clSep
+	t['"'], t['\''] = clQuote, clQuote
+	for _, c := range []byte(",;&|?<>") {
+		t[c] = clDelim
+	}
+	t[0x1b] = clEsc
+	return t
+}()
+
+// frame collects the keys of one object (or other bracketed group, or record).
+type frame struct {
+	open  byte // '{', '[', '(' or 0 for a record / string base frame
+	depth int32
+	seq   int32
+
+	errSet, errBad, errTrunc, errLike bool
+	errOff, errLen                    int32
+	errPrefix                         uint32
+
+	nCodes uint8
+	codes  [4]codeVal
+
+	statusSet, access, hasMsg bool
+	status                    int
+
+	pendSet bool
+	pend    cand // a valid error_code-alone candidate from a descendant
+}
+
+type codeVal struct {
+	n      int
+	st     numState
+	prefix uint32
+}
+
+// pickCode returns the code paired with the frame's error_code: the one sharing
+// its key prefix, else the first.
+func (f *frame) pickCode() (int, numState) {
+	if f.nCodes == 0 {
+		return 0, numAbsent
+	}
+	if f.errSet && f.errPrefix != 0 {
+		for _, c := range f.codes[:f.nCodes] {
+			if c.prefix == f.errPrefix {
+				return c.n, c.st
+			}
+		}
+	}
+	return f.codes[0].n, f.codes[0].st
+}
+
+type vkind uint8
+
+const (
+	vNone vkind = iota
+	vString
+	vBare
+	vContainer
+)
+
+// tok is the last string or bareword, not yet known to be a key or standalone.
+type tok struct {
+	has   bool
+	str   bool
+	trunc bool
+	s, e  int
+}
+
+// scan tokenizes b as a record (lvl 0) or as the decoded content of a string (lvl > 0).
+func (p *Parser) scan(b []byte, lvl int) {
+	base := len(p.stack)
+	p.push(0)
+	var t tok
+	i, n := 0, len(b)
+	for i < n {
+		c := b[i]
+		cl := class[c]
+		if cl == clSpace {
+			i++
+			continue
+		}
+		if cl == clSep {
+			if t.has {
+				if j, ok := p.keyValue(b, i, &t, lvl); ok {
+					t.has = false
+					i = j
+					continue
+				}
+			}
+			p.flush(b, &t, lvl)
+			i++
+			for i < n && (b[i] == '=' || b[i] == ':') {
+				i++ // ==, ::, := are no separators
+			}
+			continue
+		}
+		p.flush(b, &t, lvl)
+		switch cl {
+		case clOpen:
+			p.push(c)
+			i++
+		case clClose:
+			p.closeBy(c, base)
+			i++
+		case clDelim:
+			i++
+		case clEsc:
+			i = skipANSI(b, i)
+		case clQuote:
+			s, e, next, trunc := scanString(b, i)
+			t = tok{has: true, str: true, trunc: trunc, s: s, e: e}
+			i = next
+		default:
+			if q := strPrefixQuote(b, i); q > 0 {
+				s, e, next, trunc := scanString(b, q)
+				t = tok{has: true, str: true, trunc: trunc, s: s, e: e}
+				i = next
+				continue
+			}
+			s := i
+			i = wordEnd(b, i)
+			t = tok{has: true, s: s, e: i}
+		}
+	}
+	p.flush(b, &t, lvl)
+	for len(p.stack) > base {
+		p.pop(true)
+	}
+	p.overflow = 0 // openers beyond maxDepth inside this scan end with it
+}
+
+// wordEnd returns the end of the bareword starting at i. Quotes inside a word
+// belong to it (can't, O'Brien): only a quote at a token start opens a string.
+func wordEnd(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		if cl := class[b[i]]; cl != clWord && cl != clQuote {
+			break
+		}
+	}
+	return i
+}
+
+// strPrefixQuote returns the index of the quote of a Python u'…', b'…', r'…',
+// rb'…' string starting at i, or 0.
+func strPrefixQuote(b []byte, i int) int {
+	for k := i; k < len(b) && k < i+3; k++ {
+		switch b[k] {
+		case 'u', 'U', 'b', 'B', 'r', 'R':
+			continue
+		case '"', '\'':
+			if k > i && (i == 0 || class[b[i-1]] != clWord) {
+				return k
+			}
+		}
+		return 0
+	}
+	return 0
+}
+
+// scanString returns the content [s,e) of the string whose quote is at i, and the
+// index after it. An unterminated string runs to the end of b (trunc).
+func scanString(b []byte, i int) (s, e, next int, trunc bool) {
+	q := b[i]
+	j := i + 1
+	for {
+		k := bytes.IndexByte(b[j:], q)
+		if k < 0 {
+			return i + 1, len(b), len(b), true
+		}
+		e := j + k
+		bs := 0
+		for e-1-bs > i && b[e-1-bs] == '\\' {
+			bs++
+		}
+		if bs&1 == 0 {
+			return i + 1, e, e + 1, false
+		}
+		j = e + 1
+	}
+}
+
+// skipANSI skips an ANSI escape sequence (colour codes in log prefixes).
+func skipANSI(b []byte, i int) int {
+	i++
+	if i >= len(b) || b[i] != '[' {
+		return i
+	}
+	i++
+	for i < len(b) && b[i] >= 0x30 && b[i] <= 0x3F {
+		i++
+	}
+	for i < len(b) && b[i] >= 0x20 && b[i] <= 0x2F {
+		i++
+	}
+	if i < len(b) && b[i] >= 0x40 && b[i] <= 0x7E {
+		i++
+	}
+	return i
+}
+
+// keyValue handles the separator at i after the key t. It returns the index after
+// the value, or false when the separator is no key/value separator.
+func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
+	n := len(b)
+	sep := b[i]
+	j := i + 1
+	if j < n {
+		switch {
+		case sep == '=' && b[j] == '=', sep == ':' && b[j] == ':', sep == ':' && b[j] == '=':
+			return 0, false
+		case sep == '=' && b[j] == '>':
+			j++
+		}
+	}
+	// "key: value" and "key = value" take blanks after the separator; logfmt's
+	// "key= value" means an empty value.
+	blanks := false
+	if sep == ':' || (i > t.e && class[b[i-1]] == clSpace) {
+		for j < n && class[b[j]] == clSpace {
+			j++
+			blanks = true
+		}
+	}
+	var (
+		vk         = vNone
+		vs, ve     int
+		trunc, str bool
+	)
+	if j < n {
+		switch class[b[j]] {
+		case clQuote:
+			vs, ve, j, trunc = scanString(b, j)
+			vk, str = vString, true
+		case clOpen:
+			vk = vContainer
+		case clWord:
+			if q := strPrefixQuote(b, j); q > 0 {
+				vs, ve, j, trunc = scanString(b, q)
+				vk, str = vString, true
+				break
+			}
+			vs = j
+			ve = wordEnd(b, j)
+			if blanks && ve < n && class[b[ve]] == clSep {
+				// "api error: code=401": the word after the blanks is the next key,
+				// and this key has no value.
+				break
+			}
+			j = ve
+			vk = vBare
+		}
+	}
+	key := b[t.s:t.e]
+	kind := classifyKey(key)
+	var val []byte
+	if vk == vString || vk == vBare {
+		val = b[vs:ve]
+	}
+	if kind != kNone {
+		p.keyOf(kind, key, vk, val, str, trunc)
+	}
+	if str && kind != kErr && kind != kCode && interesting(val) {
+		p.recurse(val, lvl)
+	}
+	return j, true
+}
+
+// keyOf records a key of interest in the current frame.
+func (p *Parser) keyOf(kind keyKind, key []byte, vk vkind, val []byte, str, trunc bool) {
+	if p.overflow > 0 || len(p.stack) == 0 {
+		if kind == kErr {
+			p.deepErr = true
+		}
+		return
+	}
+	f := &p.stack[len(p.stack)-1]
+	switch kind {
+	case kErr:
+		p.setErr(f, val, vk, str, trunc, keyPrefix(key))
+	case kCode:
+		if f.nCodes == uint8(len(f.codes)) {
+			return
+		}
+		cv := codeVal{prefix: keyPrefix(key)}
+		switch vk {
+		case vContainer:
+			cv.st = numInvalid
+		case vNone:
+			return
+		default:
+			cv.n, cv.st = parseNum(val)
+			if cv.st == numAbsent {
+				return
+			}
+		}
+		f.codes[f.nCodes] = cv
+		f.nCodes++
+	case kStatus:
+		if vk != vString && vk != vBare {
+			return
+		}
+		if v, st := parseNum(val); st == numValid && catalog.IsHTTPStatus(v) {
+			if !f.statusSet {
+				f.status, f.statusSet = v, true
+			}
+			if p.respStatus == 0 {
+				p.respStatus = v
+			}
+		}
+	case kMsg:
+		f.hasMsg = true
+	case kReq:
+		p.sawReq = true
+	}
+}
+
+// setErr records an error_code value in f: the first grammar-valid one wins,
+// else the first invalid one. The value is copied to the arena because b may be
+// a scratch buffer that a later string at the same level overwrites.
+func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix uint32) {
+	if vk != vString && vk != vBare {
+		return // an object or nothing: not an error_code
+	}
+	val = trimBlank(val)
+	if isAbsentValue(val) || allDigits(val) {
+		return // no value, or a numeric error code scheme that is not SecondMe's
+	}
+	if f.errSet && !f.errBad {
+		return
+	}
+	off := len(p.arena)
+	if str && bytes.IndexByte(val, '\\') >= 0 {
+		p.arena = unescapeAppend(p.arena, val[:min(len(val), 4*maxCodeStore)])
+	} else {
+		p.arena = append(p.arena, val[:min(len(val), maxCodeStore)]...)
+	}
+	if len(p.arena)-off > maxCodeStore {
+		p.arena = p.arena[:off+maxCodeStore]
+	}
+	v := p.arena[off:]
+	bad := catalog.Validate(v) != nil
+	if f.errSet && bad {
+		p.arena = p.arena[:off]
+		return
+	}
+	f.errSet, f.errBad, f.errTrunc, f.errLike = true, bad, trunc, codeLike(v)
+	f.errOff, f.errLen, f.errPrefix = int32(off), int32(len(v)), prefix
+}
+
+// flush judges a token that turned out not to be a key: a string that may hold a
+// record of its own, the parts of a text access-log line (request line, status,
+// a positional error code).
+func (p *Parser) flush(b []byte, t *tok, lvl int) {
+	if !t.has {
+		return
+	}
+	t.has = false
+	raw := b[t.s:t.e]
+	armed := p.armed
+	p.armed = false
+	if t.str {
+		if interesting(raw) {
+			p.recurse(raw, lvl)
+		}
+		if isRequestLine(raw) {
+			p.armed = true
+			return
+		}
+	}
+	if p.overflow > 0 || len(p.stack) == 0 {
+		return
+	}
+	f := &p.stack[len(p.stack)-1]
+	if armed && !t.str && len(raw) == 3 {
+		if v, st := parseNum(raw); st == numValid && catalog.IsHTTPStatus(v) {
+			if !f.statusSet {
+				f.status, f.statusSet = v, true
+			}
+			f.access = true
+			p.sawAccess = true
+			if p.respStatus == 0 {
+				p.respStatus = v
+			}
+			return
+		}
+	}
+	// A positional error code field in an access line ("…" 401 … "oauth2.token.expired"):
+	// only codes of a module the catalog knows, since a hostname fits the grammar too.
+	if f.access && !f.errSet && len(raw) > 0 && isLetter(raw[0]) && catalog.Validate(raw) == nil {
+		if dot := bytes.IndexByte(raw, '.'); p.cat.HasModule(raw[:dot]) {
+			p.setErr(f, raw, vBare, false, t.trunc, 0)
+		}
+	}
+}
+
+// isRequestLine matches "GET /path HTTP/1.1" (the quoted request of nginx,
+// Apache, Envoy and Kong text access logs).
+func isRequestLine(s []byte) bool {
+	if len(s) < 14 || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	sp := bytes.IndexByte(s, ' ')
+	if sp < 3 || sp > 10 {
+		return false
+	}
+	for _, c := range s[:sp] {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	h := bytes.LastIndex(s, []byte(" HTTP/"))
+	if h <= sp {
+		return false
+	}
+	for _, c := range s[h+6:] {
+		if !isDigit(c) && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// recurse parses the decoded content of a string as a record nested in the
+// current frame (JSON in a JSON string, a logfmt message inside a JSON log...).
+func (p *Parser) recurse(raw []byte, lvl int) {
+	if lvl+1 >= maxLevels || p.overflow > 0 || len(p.stack) >= maxDepth-1 {
+		p.deepErr = true
+		return
+	}
+	dst := unescapeAppend(p.scratch[lvl+1][:0], raw)
+	p.scratch[lvl+1] = dst
+	p.scan(dst, lvl+1)
+}
+
+func (p *Parser) push(open byte) {
+	if len(p.stack) >= maxDepth {
+		p.overflow++
+		return
+	}
+	p.seq++
+	p.stack = append(p.stack, frame{open: open, depth: int32(len(p.stack)), seq: p.seq})
+}
+
+// closeBy closes the frame that closer c matches. A "}" also closes the unclosed
+// "[" and "(" frames above its "{" (text noise such as "[main"), within a small
+// bound; a closer that matches nothing is ignored. Frames of enclosing scans
+// (below base) are never closed from inside a string.
+func (p *Parser) closeBy(c byte, base int) {
+	if p.overflow > 0 {
+		p.overflow--
+		return
+	}
+	want := byte('{')
+	switch c {
+	case ']':
+		want = '['
+	case ')':
+		want = '('
+	}
+	top := len(p.stack) - 1
+	for d := 0; d < 8 && top-d > base; d++ {
+		o := p.stack[top-d].open
+		if o == want {
+			for range d + 1 {
+				p.pop(false)
+			}
+			return
+		}
+		if o == '{' {
+			return
+		}
+	}
+}
+
+// pop closes the top frame and judges it; eof says it was closed by the end of
+// the record (or string) rather than by its closer.
+func (p *Parser) pop(eof bool) {
+	top := len(p.stack) - 1
+	f := p.stack[top]
+	p.stack = p.stack[:top]
+	var parent *frame
+	if top > 0 {
+		parent = &p.stack[top-1]
+	}
+	p.judge(&f, eof, parent)
+}
+
+// judge turns a closed frame into candidates (see README, "Precedence").
+func (p *Parser) judge(f *frame, eof bool, parent *frame) {
+	trunc := eof && f.open == '{'
+	code, cst := f.pickCode()
+	if f.errSet {
+		c := cand{ok: true, depth: f.depth, seq: f.seq, off: f.errOff, n: f.errLen}
+		switch {
+		case cst == numValid:
+			c.rank, c.code = 3, code
+			if !catalog.IsHTTPStatus(code) && f.statusSet {
+				c.code = f.status // a business code beside the gateway's HTTP status
+			}
+		case cst == numInvalid:
+			c.rank = 3
+		case f.statusSet:
+			c.rank, c.code = 2, f.status
+		default:
+			c.rank = 1
+		}
+		switch {
+		case trunc || f.errTrunc:
+			c.reason = ReasonTruncatedJSON
+			p.offerBad(c)
+		case f.errBad:
+			if f.errLike || cst != numAbsent {
+				c.reason = ReasonBadErrorCode
+				p.offerBad(c)
+			}
+		case cst == numInvalid:
+			c.reason = ReasonBadCode
+			p.offerBad(c)
+		default:
+			p.offer(c)
+			if c.rank == 1 && parent != nil && !parent.pendSet {
+				parent.pend, parent.pendSet = c, true
+			}
+		}
+		return
+	}
+	if f.pendSet {
+		if f.statusSet && !trunc {
+			c := f.pend
+			c.rank, c.code = 2, f.status
+			p.offer(c)
+		} else if parent != nil && !parent.pendSet {
+			parent.pend, parent.pendSet = f.pend, true
+		}
+	}
+	if cst == numValid && code == 0 && f.hasMsg && !trunc {
+		p.success = true
+	}
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README and CI run it: installs the pinned external tools, then
+# lint, unit + integration tests (race detector on the concurrent packages), a short fuzz run,
+# and the end-to-end suite against real Prometheus / Alertmanager / exporter processes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "install pinned tools"
+./scripts/install-tools.sh
+export PATH="$(go env GOPATH)/bin:$PATH"
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted" >&2; exit 1; fi
+
+step "go vet"
+go vet ./...
+
+step "staticcheck"
+staticcheck ./...
+
+# Packages whose code runs goroutines get the race detector; the others (and the heavy
+# rule-engine dependents) run without it to keep the suite well inside CI's budget.
+RACE_PKGS="./tailer/... ./metrics/... ./exporter/... ./demo/..."
+step "go test -race ($RACE_PKGS)"
+go test -race -count=1 $RACE_PKGS
+
+step "go test (all packages)"
+go test -count=1 ./...
+
+step "fuzz (short)"
+go test -run='^$' -fuzz='^FuzzParse$' -fuzztime=10s ./parser/
+go test -run='^$' -fuzz='^FuzzAssembler$' -fuzztime=5s ./parser/

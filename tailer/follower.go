@@ -1,0 +1,632 @@
+package tailer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// headMax is how many leading bytes of a file form its fingerprint. It tells
+// a file from another that got the same inode number, and content that was
+// replaced in place (copytruncate) from content that only grew.
+const headMax = 64
+
+// follower reads one file (one identity) from its committed offset and hands
+// its records to the hooks. One goroutine per follower; the scan owns its
+// lifecycle.
+type follower struct {
+	t      *Tailer
+	id     fileID
+	in     *inputState
+	source string // in.cfg.Name, copied: cfg is rewritten by SetInputs
+
+	path string // under Tailer.mu
+
+	// Owned by the scan (under Tailer.scanMu).
+	handle   *watchHandle
+	armRetry retryAt
+
+	fmu sync.Mutex // guards writes of fh, and its reads by other goroutines (Stats)
+	fh  file
+
+	committed atomic.Int64  // offset just past the last record handed out
+	size      atomic.Int64  // last size seen; lag when fh cannot be stat'ed
+	head      atomic.Uint64 // headLen<<32 | crc32 of the first headLen bytes
+	orphan    atomic.Bool   // no glob matches it any more: drain, then release
+	armed     atomic.Bool   // an inotify watch wakes it
+
+	wakeCh  chan struct{} // data may be available
+	checkCh chan struct{} // also stat, verify the fingerprint, consider release
+	stopCh  chan struct{}
+	doneCh  chan struct{}
+
+	// Owned by the follower goroutine.
+	readOff     int64 // next byte to read from the file
+	lineEnd     int64 // just past the last line handed out or skipped
+	partial     []byte
+	discarding  bool // inside an oversized record, dropping up to its '\n'
+	asm         assembler
+	pendStart   int64 // start of the oldest line held by asm, -1 if none
+	emitted     bool
+	emitFn      func([]byte)
+	lastData    time.Time
+	orphanSince time.Time
+	failures    int
+	reopenAt    time.Time
+}
+
+func newFollower(t *Tailer, c candidate, fh file) *follower {
+	f := &follower{
+		t: t, id: c.id, in: c.in, source: c.in.cfg.Name, path: c.path, fh: fh,
+		wakeCh:    make(chan struct{}, 1),
+		checkCh:   make(chan struct{}, 1),
+		stopCh:    make(chan struct{}),
+		doneCh:    make(chan struct{}),
+		pendStart: -1,
+		lastData:  time.Now(),
+	}
+	f.emitFn = func(rec []byte) {
+		f.emitted = true
+		t.hooks.Record(f.source, rec)
+	}
+	return f
+}
+
+// init chooses the start offset: a saved position of this very file (same
+// identity and fingerprint), else 0 for files that are new or replaced one
+// we knew, else the input's Start.
+func (f *follower) init(c candidate, size int64) error {
+	f.t.mu.Lock()
+	pos, saved := f.t.retained[c.id]
+	delete(f.t.retained, c.id)
+	f.t.mu.Unlock()
+
+	var off int64
+	switch {
+	case saved:
+		same, err := f.headMatches(pos.HeadLen, pos.HeadCRC, size)
+		if err != nil {
+			return err
+		}
+		switch {
+		case size < pos.Offset:
+			f.t.log.Info("file truncated since its position was saved; reading from the start", "source", f.source, "path", c.path)
+			f.t.hooks.Truncated(f.source)
+		case !same:
+			f.t.log.Info("saved position belongs to other content (inode reused or file rewritten); reading from the start",
+				"source", f.source, "path", c.path)
+		default:
+			off = pos.Offset
+		}
+	case c.successor, c.orphan:
+	case c.initial && c.in.cfg.Start == StartEnd:
+		var err error
+		off, f.discarding, err = endOffset(f.fh, size)
+		if err != nil {
+			return err
+		}
+	}
+	if _, err := f.fh.Seek(off, io.SeekStart); err != nil {
+		return fmt.Errorf("seek %s to %d: %w", c.path, off, err)
+	}
+	f.readOff, f.lineEnd = off, off
+	f.committed.Store(off)
+	f.size.Store(size)
+	f.orphan.Store(c.orphan)
+	return f.captureHead(size)
+}
+
+// endOffset is where start=end begins: just after the last '\n', so that a
+// record being written now is read whole. With no '\n' in the last 64 KiB
+// of a larger file, it starts at the end and drops the rest of that record.
+func endOffset(fh file, size int64) (int64, bool, error) {
+	const window = 64 << 10
+	if size == 0 {
+		return 0, false, nil
+	}
+	from := max(0, size-window)
+	buf := make([]byte, size-from)
+	n, err := fh.ReadAt(buf, from)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return 0, false, fmt.Errorf("read tail of file: %w", err)
+	}
+	if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
+		return from + int64(i) + 1, false, nil
+	}
+	if from == 0 {
+		return 0, false, nil // only a partial first record so far
+	}
+	return size, true, nil
+}
+
+func (f *follower) wake() {
+	select {
+	case f.wakeCh <- struct{}{}:
+	default:
+	}
+}
+
+func (f *follower) wakeCheck() {
+	select {
+	case f.checkCh <- struct{}{}:
+	default:
+	}
+}
+
+func (f *follower) stopped() bool {
+	select {
+	case <-f.stopCh:
+		return true
+	default:
+		return false
+	}
+}
+
+func (f *follower) tickInterval() time.Duration {
+	if f.fh == nil {
+		return max(time.Until(f.reopenAt), time.Millisecond)
+	}
+	if f.t.opts.Poll || !f.armed.Load() {
+		return f.t.opts.PollInterval
+	}
+	return safetyTick
+}
+
+// orphanGrace is how long a file that left the globs must stay at EOF
+// without growing before it is released: a writer may keep writing to the
+// renamed file until it reopens its log.
+func (f *follower) orphanGrace() time.Duration {
+	return max(2*f.t.opts.RescanInterval, 2*f.t.opts.PollInterval)
+}
+
+func (f *follower) run() {
+	defer f.t.wg.Done()
+	defer close(f.doneCh)
+	tick := time.NewTimer(f.tickInterval())
+	defer tick.Stop()
+	idle := time.NewTimer(time.Hour)
+	idle.Stop()
+	defer idle.Stop()
+	full := true
+	for {
+		if full {
+			f.check()
+		}
+		if f.fh != nil && f.readAvailable() && f.asm != nil && f.asm.Pending() {
+			idle.Reset(f.t.opts.MultilineTimeout)
+		}
+		if f.stopped() {
+			return
+		}
+		if f.orphan.Load() && f.maybeRelease() {
+			return
+		}
+		tick.Reset(f.tickInterval())
+		full = false
+		select {
+		case <-f.stopCh:
+			return
+		case <-f.wakeCh:
+		case <-f.checkCh:
+			full = true
+		case <-tick.C:
+			full = true
+		case <-idle.C:
+			f.flushAssembler()
+		}
+	}
+}
+
+// check looks at the file itself: reopens it after an error, detects
+// truncation (size below our offset, or replaced leading bytes) and extends
+// the fingerprint while the file is shorter than headMax.
+func (f *follower) check() {
+	if f.fh == nil {
+		f.reopen()
+		return
+	}
+	fi, err := f.fh.Stat()
+	if err != nil {
+		f.readFailed(err)
+		return
+	}
+	size := fi.Size()
+	f.size.Store(size)
+	if size < f.readOff {
+		f.truncated(size)
+		return
+	}
+	hl, sum := unpackHead(f.head.Load())
+	if hl == headMax || int64(hl) == size {
+		if hl > 0 {
+			same, err := f.headMatches(hl, sum, size)
+			if err != nil {
+				f.readFailed(err)
+				return
+			}
+			if !same {
+				// Truncated and regrown past our offset before we looked
+				// (copytruncate under a busy writer).
+				f.truncated(size)
+			}
+		}
+		return
+	}
+	// The file grew past a short fingerprint: extend it, after checking
+	// that the part we had is still the same.
+	same, err := f.headMatches(hl, sum, size)
+	if err != nil {
+		f.readFailed(err)
+		return
+	}
+	if !same {
+		f.truncated(size)
+		return
+	}
+	if err := f.captureHead(size); err != nil {
+		f.readFailed(err)
+	}
+}
+
+func (f *follower) headMatches(hl int, sum uint32, size int64) (bool, error) {
+	if hl == 0 {
+		return true, nil
+	}
+	if size < int64(hl) {
+		return false, nil
+	}
+	var b [headMax]byte
+	n, err := f.fh.ReadAt(b[:hl], 0)
+	if n < hl {
+		if err == nil || errors.Is(err, io.EOF) {
+			return false, nil
+		}
+		return false, fmt.Errorf("read head: %w", err)
+	}
+	return crc32.ChecksumIEEE(b[:hl]) == sum, nil
+}
+
+func (f *follower) captureHead(size int64) error {
+	hl := int(min(size, headMax))
+	if hl == 0 {
+		f.head.Store(0)
+		return nil
+	}
+	var b [headMax]byte
+	n, err := f.fh.ReadAt(b[:hl], 0)
+	if n < hl {
+		if err == nil || errors.Is(err, io.EOF) {
+			hl = n // shrank meanwhile; the next check sorts it out
+		} else {
+			return fmt.Errorf("read head: %w", err)
+		}
+	}
+	f.head.Store(packHead(hl, crc32.ChecksumIEEE(b[:hl])))
+	return nil
+}
+
+func packHead(hl int, sum uint32) uint64    { return uint64(hl)<<32 | uint64(sum) }
+func unpackHead(v uint64) (int, uint32)     { return int(v >> 32), uint32(v) }
+func (f *follower) headInfo() (int, uint32) { return unpackHead(f.head.Load()) }
+
+// readAvailable reads until EOF (or a short read: the writer is idle) and
+// hands out every complete record. It reports whether any byte was read.
+func (f *follower) readAvailable() bool {
+	ml := f.in.multiline.Load()
+	if ml && f.asm == nil {
+		f.asm = f.t.newAsm(f.multilineOverflow)
+	} else if !ml && f.asm != nil {
+		f.flushAssembler()
+		f.asm = nil
+	}
+
+	bp := f.t.bufPool.Get().(*[]byte)
+	defer f.t.bufPool.Put(bp)
+	b := *bp
+	fill := copy(b, f.partial)
+	base := f.readOff - int64(fill) // file offset of b[0]
+	got := false
+	for !f.stopped() {
+		want := len(b) - fill
+		n, err := f.fh.Read(b[fill:])
+		if n > 0 {
+			got = true
+			f.readOff += int64(n)
+			fill += n
+			consumed := f.process(b[:fill], base)
+			fill = copy(b, b[consumed:fill])
+			base += int64(consumed)
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			f.partial = append(f.partial[:0], b[:fill]...)
+			f.readFailed(err)
+			return got
+		}
+		if n == 0 {
+			f.atEOF()
+			break
+		}
+		if n < want {
+			break // short read: caught up; a wake-up or tick brings the rest
+		}
+	}
+	f.partial = append(f.partial[:0], b[:fill]...)
+	if got {
+		f.lastData = time.Now()
+	}
+	return got
+}
+
+// atEOF checks for truncation: reading at an offset past the end returns 0.
+func (f *follower) atEOF() {
+	fi, err := f.fh.Stat()
+	if err != nil {
+		f.readFailed(err)
+		return
+	}
+	f.size.Store(fi.Size())
+	if fi.Size() < f.readOff {
+		f.truncated(fi.Size())
+	}
+}
+
+// process hands out the complete records of data (whose first byte is at
+// file offset base) and returns how many leading bytes are done with; the
+// rest is a partial record to keep.
+func (f *follower) process(data []byte, base int64) int {
+	pos := 0
+	if f.discarding {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			return len(data)
+		}
+		f.discarding = false
+		pos = i + 1
+		f.lineEnd = base + int64(pos)
+	}
+	maxRec := f.t.maxRecord
+	for {
+		i := bytes.IndexByte(data[pos:], '\n')
+		if i < 0 {
+			break
+		}
+		line := data[pos : pos+i]
+		start := pos
+		pos += i + 1
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		if len(line) > maxRec {
+			f.t.hooks.Oversized(f.source)
+		} else if f.asm == nil {
+			f.t.hooks.Record(f.source, line)
+		} else {
+			f.addLine(line, base+int64(start))
+		}
+		f.lineEnd = base + int64(pos)
+	}
+	// More than a record plus "\r" without '\n': too long whatever follows.
+	if len(data)-pos > maxRec+1 {
+		f.discarding = true
+		f.t.hooks.Oversized(f.source)
+		f.commit()
+		return len(data)
+	}
+	f.commit()
+	return pos
+}
+
+func (f *follower) multilineOverflow() {
+	if h, ok := f.t.hooks.(MultilineOverflowHooks); ok {
+		h.MultilineOverflow(f.source)
+		return
+	}
+	f.t.hooks.Oversized(f.source)
+}
+
+// addLine feeds the multi-line assembler and tracks the start of the oldest
+// line it still holds: the committed offset must not pass it.
+func (f *follower) addLine(line []byte, start int64) {
+	was := f.asm.Pending()
+	f.emitted = false
+	f.asm.Add(line, f.emitFn)
+	switch {
+	case !f.asm.Pending():
+		f.pendStart = -1
+	case !was || f.emitted:
+		// A new record began; if something was emitted, the held lines
+		// before this one made up that record.
+		f.pendStart = start
+	}
+}
+
+func (f *follower) commit() {
+	off := f.lineEnd
+	if f.pendStart >= 0 && f.pendStart < off && f.asm != nil && f.asm.Pending() {
+		off = f.pendStart
+	}
+	f.committed.Store(off)
+}
+
+func (f *follower) flushAssembler() {
+	if f.asm == nil || !f.asm.Pending() {
+		return
+	}
+	f.asm.Flush(f.emitFn)
+	f.pendStart = -1
+	f.commit()
+}
+
+// truncated restarts the file from 0 after its content was cut.
+func (f *follower) truncated(size int64) {
+	f.t.log.Info("log file truncated; reading from the start", "source", f.source, "offset", f.readOff, "size", size)
+	f.t.hooks.Truncated(f.source)
+	f.flushAssembler() // lines already read are complete records
+	f.partial = f.partial[:0]
+	f.discarding = false
+	if _, err := f.fh.Seek(0, io.SeekStart); err != nil {
+		f.readFailed(err)
+		return
+	}
+	f.readOff, f.lineEnd, f.pendStart = 0, 0, -1
+	f.committed.Store(0)
+	if err := f.captureHead(size); err != nil {
+		f.readFailed(err)
+	}
+}
+
+// readFailed reports an I/O error, closes the file and schedules a reopen
+// with backoff (the reopen checks the path still names the same file).
+func (f *follower) readFailed(err error) {
+	f.failures++
+	backoff := min(f.t.opts.PollInterval<<min(f.failures-1, 16), maxBackoff)
+	f.reopenAt = time.Now().Add(backoff)
+	f.t.log.Warn("error reading log file; will reopen", "source", f.source, "retry_in", backoff, "err", err)
+	f.t.hooks.ReadError(f.source, err)
+	f.closeFile()
+}
+
+func (f *follower) reopen() {
+	if time.Now().Before(f.reopenAt) {
+		return
+	}
+	f.t.mu.Lock()
+	path := f.path
+	f.t.mu.Unlock()
+	fh, err := f.t.open(path)
+	if err != nil {
+		if isNotExist(err) {
+			f.lost("path gone")
+			return
+		}
+		f.readFailed(err)
+		return
+	}
+	fi, err := fh.Stat()
+	if err != nil {
+		_ = fh.Close()
+		f.readFailed(err)
+		return
+	}
+	if id, ok := idOf(fi); !ok || id != f.id {
+		_ = fh.Close()
+		f.lost("path names another file now")
+		return
+	}
+	if _, err := fh.Seek(f.readOff, io.SeekStart); err != nil {
+		_ = fh.Close()
+		f.readFailed(err)
+		return
+	}
+	f.fmu.Lock()
+	f.fh = fh
+	f.fmu.Unlock()
+	f.failures = 0
+	f.t.log.Info("log file reopened", "source", f.source, "path", path, "offset", f.readOff)
+}
+
+// lost: the file could not be reopened at its path. Keep its position (a
+// rescan that finds it elsewhere resumes there) and mark it orphaned, so
+// that it is released like a file that left the globs.
+func (f *follower) lost(why string) {
+	f.t.log.Warn("lost track of log file after a read error", "source", f.source, "reason", why)
+	f.t.mu.Lock()
+	if !f.t.stopping && f.t.files[f.id] == f {
+		delete(f.t.files, f.id)
+		f.t.retained[f.id] = f.position()
+	}
+	f.t.mu.Unlock()
+	f.orphan.Store(true)
+	f.orphanSince = time.Time{}
+	f.reopenAt = time.Now().Add(maxBackoff) // released below, not reopened
+}
+
+// maybeRelease ends an orphan once it has been quiet at EOF for the grace
+// period. It hands out a last partial line (nothing will complete it) and a
+// pending multi-line record. It returns true if the follower is done.
+func (f *follower) maybeRelease() bool {
+	now := time.Now()
+	if f.orphanSince.IsZero() {
+		f.orphanSince = now
+	}
+	if f.fh != nil {
+		fi, err := f.fh.Stat()
+		if err != nil {
+			f.readFailed(err)
+			return false
+		}
+		if fi.Size() > f.readOff {
+			f.wake() // more to drain first
+			return false
+		}
+	}
+	if now.Sub(f.orphanSince) < f.orphanGrace() || now.Sub(f.lastData) < f.orphanGrace() {
+		return false
+	}
+	f.t.mu.Lock()
+	if f.t.stopping || !f.orphan.Load() {
+		f.t.mu.Unlock()
+		f.orphanSince = time.Time{}
+		return false
+	}
+	if f.t.files[f.id] == f {
+		delete(f.t.files, f.id)
+	}
+	f.t.mu.Unlock()
+
+	if len(f.partial) > 0 && !f.discarding {
+		line := f.partial
+		if n := len(line); line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		if len(line) <= f.t.maxRecord {
+			if f.asm == nil {
+				f.t.hooks.Record(f.source, line)
+			} else {
+				f.asm.Add(line, f.emitFn)
+			}
+		}
+		f.partial = f.partial[:0]
+	}
+	f.flushAssembler()
+	f.closeFile()
+	f.t.log.Info("released log file that left the globs", "source", f.source)
+	return true
+}
+
+func (f *follower) closeFile() {
+	f.fmu.Lock()
+	if f.fh != nil {
+		_ = f.fh.Close()
+		f.fh = nil
+	}
+	f.fmu.Unlock()
+}
+
+// lag is size minus committed offset. Called under Tailer.mu from Stats.
+func (f *follower) lag() int64 {
+	size := f.size.Load()
+	f.fmu.Lock()
+	if f.fh != nil {
+		if fi, err := f.fh.Stat(); err == nil {
+			size = fi.Size()
+		}
+	}
+	f.fmu.Unlock()
+	return max(0, size-f.committed.Load())
+}
+
+// position is what SavePositions writes for this file. Caller holds
+// Tailer.mu (for path).
+func (f *follower) position() position {
+	hl, sum := f.headInfo()
+	return position{
+		Path: f.path, Source: f.source, Dev: f.id.dev, Inode: f.id.ino,
+		Offset: f.committed.Load(), HeadLen: hl, HeadCRC: sum,
+	}
+}
