@@ -39,12 +39,17 @@ RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache
     go build -trimpath \
       -ldflags "-s -w -X github.com/prometheus/common/version.Version=${VERSION} -X github.com/prometheus/common/version.Revision=${REVISION} -X github.com/prometheus/common/version.Branch=${BRANCH} -X github.com/prometheus/common/version.BuildUser=${BUILD_USER} -X github.com/prometheus/common/version.BuildDate=${BUILD_DATE}" \
       -o /out/ ./cmd/secondme_error_exporter
+# Directories the runtime image provides, owned by the runtime user: a named volume
+# (docker compose) mounted there starts with this ownership, so the non-root process can
+# write its positions file, and the demo writer its log.
+RUN mkdir -p /rootfs/var/lib/secondme_error_exporter /rootfs/var/log/app
 
 FROM gcr.io/distroless/static-debian12:nonroot AS exporter
 LABEL org.opencontainers.image.title="secondme_error_exporter" \
       org.opencontainers.image.description="Prometheus exporter for SecondMe API error envelopes in application and gateway logs" \
       org.opencontainers.image.source="https://github.com/secondme/secondme_error_exporter"
 COPY --from=build /out/secondme_error_exporter /usr/local/bin/secondme_error_exporter
+COPY --from=build --chown=65532:65532 /rootfs/ /
 USER 65532:65532
 EXPOSE 19948
 ENTRYPOINT ["/usr/local/bin/secondme_error_exporter"]

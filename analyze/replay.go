@@ -54,7 +54,10 @@ func (r *Result) Families() ([]*dto.MetricFamily, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gather: %w", err)
 	}
-	return exposed(fams), nil
+	fams = exposed(fams)
+	addSourceCounter(fams, linesFamily, r.Options.Source, float64(r.noneRecs))
+	addSourceCounter(fams, bytesFamily, r.Options.Source, float64(r.noneBytes))
+	return fams, nil
 }
 
 // WritePrometheus writes the final counters in the Prometheus text format,
@@ -151,6 +154,15 @@ func (r *Result) Replay(ctx context.Context, start, end time.Time, interval time
 // feeds only envelopes to the metrics, and sets the record and byte counts
 // it attributed to the scrape itself.
 func setSourceCounter(fams []*dto.MetricFamily, family, source string, v float64) {
+	updateSourceCounter(fams, family, source, func(float64) float64 { return v })
+}
+
+// addSourceCounter adds v to family{source=source}.
+func addSourceCounter(fams []*dto.MetricFamily, family, source string, v float64) {
+	updateSourceCounter(fams, family, source, func(old float64) float64 { return old + v })
+}
+
+func updateSourceCounter(fams []*dto.MetricFamily, family, source string, fn func(float64) float64) {
 	for _, f := range fams {
 		if f.GetName() != family {
 			continue
@@ -158,6 +170,7 @@ func setSourceCounter(fams []*dto.MetricFamily, family, source string, v float64
 		for _, m := range f.Metric {
 			for _, lp := range m.Label {
 				if lp.GetName() == "source" && lp.GetValue() == source && m.Counter != nil {
+					v := fn(m.Counter.GetValue())
 					m.Counter.Value = &v
 				}
 			}

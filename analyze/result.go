@@ -61,6 +61,9 @@ type InputStats struct {
 	Name      string
 	BytesRead int64
 	Records   int64
+	// UnterminatedBytes is the size of a last line without a newline,
+	// which is not counted (see scanner.split).
+	UnterminatedBytes int64
 }
 
 // Result is everything a Scan counted.
@@ -88,6 +91,9 @@ type Result struct {
 	buckets map[int64]*bucket
 	// Records of inputs in which no time was found: not on the timeline.
 	untimedRecs, untimedBytes int64
+	// Records without an envelope, not passed to the metrics (see
+	// scanner.record).
+	noneRecs, noneBytes int64
 }
 
 // bucket counts the timed envelopes of one fine time bucket by key id, and

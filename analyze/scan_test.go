@@ -3,7 +3,11 @@ package analyze
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/secondme/secondme_error_exporter/analyze/internal/corpusgen"
 )
@@ -36,5 +40,202 @@ func TestScanIncidentMatchesTruth(t *testing.T) {
 	if len(doc.ByErrorCode) != len(truth.Errors) {
 		t.Errorf("codes: got %v, want %v", doc.ByErrorCode, truth.Errors)
 	}
-	t.Logf("%+v %+v %+v", doc.Envelopes, doc.Time, doc.MalformedByReason)
+	if doc.MalformedByReason["bad_error_code"] != 1 || doc.MalformedByReason["truncated_json"] != 1 {
+		t.Errorf("malformed = %v, want one bad_error_code and one truncated_json", doc.MalformedByReason)
+	}
+}
+
+func TestScanTruthCountsAllKinds(t *testing.T) {
+	var buf bytes.Buffer
+	truth, err := corpusgen.Incident(&buf, corpusgen.IncidentOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := scanBytes(t, buf.Bytes(), DefaultOptions())
+	doc, err := res.Summarize(DefaultSummaryOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Envelopes.Successes != truth.Successes || doc.Envelopes.GatewayResponses != truth.Gateway ||
+		doc.Envelopes.Errors != truth.TotalErrors() || doc.Envelopes.Malformed != 0 {
+		t.Errorf("envelopes = %+v, truth = %+v", doc.Envelopes, truth)
+	}
+	if len(doc.UnknownCodes) != 0 || len(doc.StatusMismatches) != 0 {
+		t.Errorf("quiet log has unknown codes %v or mismatches %v", doc.UnknownCodes, doc.StatusMismatches)
+	}
+}
+
+// Time inheritance: a record without a time takes the previous one's; the
+// records before the first time take the first one; an input without any
+// time is untimed. Inheritance does not cross inputs.
+func TestScanTimeInheritance(t *testing.T) {
+	first := "data: " + `{"code":401,"message":"x","error_code":"oauth2.token.expired"}`
+	timed := `2026-11-24T10:00:30Z ERROR {"code":403,"error_code":"apikey.permission.denied"}`
+	later := "data: " + `{"code":500,"error_code":"internal.error"}`
+	next := `[24/Nov/2026:10:02:00 +0000] "GET /x HTTP/1.1" 502 12`
+	a := strings.Join([]string{first, "plain noise", timed, later, next}, "\n") + "\n"
+	b := later + "\n" + later + "\n"
+	opts := DefaultOptions()
+	res, err := Scan(context.Background(), []Input{
+		ReaderInput("a", strings.NewReader(a)), ReaderInput("b", strings.NewReader(b)),
+	}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Inherited != 2 || res.Untimed != 2 {
+		t.Errorf("inherited %d (want 2: before and after the timed record), untimed %d (want 2: input b)",
+			res.Inherited, res.Untimed)
+	}
+	if res.Shapes["leading"] != 1 || res.Shapes["access_log"] != 1 {
+		t.Errorf("shapes = %v", res.Shapes)
+	}
+	want := time.Date(2026, 11, 24, 10, 0, 30, 0, time.UTC)
+	for _, ks := range res.Keys {
+		switch ks.ErrorCode {
+		case "oauth2.token.expired", "apikey.permission.denied":
+			if !ks.First.Equal(want) || !ks.Last.Equal(want) {
+				t.Errorf("%s placed at %s..%s, want %s", ks.ErrorCode, ks.First, ks.Last, want)
+			}
+		case "internal.error":
+			if ks.Count != 3 || !ks.First.Equal(want) || !ks.Last.Equal(want) {
+				t.Errorf("internal.error: %d at %s..%s, want 3 (1 timed at %s, 2 untimed)", ks.Count, ks.First, ks.Last, want)
+			}
+		}
+	}
+	if !res.First.Equal(want) || !res.Last.Equal(time.Date(2026, 11, 24, 10, 2, 0, 0, time.UTC)) {
+		t.Errorf("range %s..%s", res.First, res.Last)
+	}
+	if res.Records != 7 || res.Inputs[0].Records != 5 || res.Inputs[1].Records != 2 {
+		t.Errorf("records = %d (%+v)", res.Records, res.Inputs)
+	}
+}
+
+// Lines longer than the read buffer are reassembled; lines longer than the
+// record limit are skipped once and counted, wherever they fall relative to
+// the buffer; CRLF is stripped.
+func TestScanLongLines(t *testing.T) {
+	env := `2026-11-24T10:00:00Z {"code":401,"error_code":"oauth2.token.expired"}`
+	long := env + " " + strings.Repeat("y", 3*readBufferSize) // within a 4 MiB limit
+	huge := strings.Repeat("z", 5<<20)                         // beyond it
+	in := strings.Join([]string{env + "\r", long, huge, env, huge}, "\n") + "\n"
+	opts := DefaultOptions()
+	opts.MaxRecordBytes = 4 << 20
+	res := scanBytes(t, []byte(in), opts)
+	doc, err := res.Summarize(DefaultSummaryOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.ByErrorCode["oauth2.token.expired"] != 3 || res.Oversized != 2 || res.Records != 5 {
+		t.Errorf("errors %v, oversized %d (want 2), records %d (want 5)", doc.ByErrorCode, res.Oversized, res.Records)
+	}
+	if doc.MalformedByReason["oversized"] != 2 {
+		t.Errorf("malformed = %v", doc.MalformedByReason)
+	}
+	wantBytes := int64(3*len(env) + len(long) - len(env))
+	if res.Bytes != wantBytes {
+		t.Errorf("bytes = %d, want %d (CR stripped, oversized not counted)", res.Bytes, wantBytes)
+	}
+}
+
+func TestScanHonoursContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	big := bytes.Repeat([]byte("noise line\n"), 2*readBufferSize/11)
+	_, err := Scan(ctx, []Input{ReaderInput("big", bytes.NewReader(big))}, DefaultOptions())
+	if err == nil || !strings.Contains(err.Error(), "context canceled") {
+		t.Errorf("err = %v, want context canceled", err)
+	}
+}
+
+func TestOptionsValidation(t *testing.T) {
+	cases := map[string]func(o *Options){
+		"empty source":       func(o *Options) { o.Source = "" },
+		"negative unknown":   func(o *Options) { o.MaxUnknownCodes = -1 },
+		"tiny record":        func(o *Options) { o.MaxRecordBytes = 10 },
+		"one-line multiline": func(o *Options) { o.MultilineMaxLines = 1 },
+		"sub-second buckets": func(o *Options) { o.Resolution = 500 * time.Millisecond },
+	}
+	for name, mod := range cases {
+		t.Run(name, func(t *testing.T) {
+			o := DefaultOptions()
+			mod(&o)
+			if _, err := Scan(context.Background(), nil, o); err == nil {
+				t.Error("want an error")
+			}
+		})
+	}
+}
+
+// Replay reproduces the counters at each virtual scrape: what was logged
+// before the scrape time, nothing after.
+func TestReplayCounters(t *testing.T) {
+	in := strings.Join([]string{
+		`2026-11-24T10:00:05Z {"code":401,"error_code":"oauth2.token.expired"}`,
+		`2026-11-24T10:00:20Z {"code":401,"error_code":"oauth2.token.expired"}`,
+		`2026-11-24T10:00:29Z {"code":429,"error_code":"secondme.quota.exceeded"}`,
+		`noise`,
+		`2026-11-24T10:01:10Z {"code":0,"message":"success","data":{}}`,
+	}, "\n") + "\n"
+	res := scanBytes(t, []byte(in), DefaultOptions())
+	start, end := res.ReplayRange(15 * time.Second)
+	if !start.Equal(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)) || !end.Equal(time.Date(2026, 11, 24, 10, 1, 15, 0, time.UTC)) {
+		t.Fatalf("range %s..%s", start, end)
+	}
+	type point struct{ expired, unknown, success, lines float64 }
+	want := map[string]point{
+		"10:00:00": {0, 0, 0, 0},
+		"10:00:15": {1, 0, 0, 1},
+		"10:00:30": {2, 1, 0, 4}, // the noise line goes with the envelope before it
+		"10:01:00": {2, 1, 0, 4},
+		"10:01:15": {2, 1, 1, 5},
+	}
+	var seen int
+	err := res.Replay(context.Background(), start, end, 15*time.Second, func(ts time.Time, fams []*dto.MetricFamily) error {
+		w, ok := want[ts.Format("15:04:05")]
+		if !ok {
+			return nil
+		}
+		seen++
+		got := point{
+			expired: value(fams, "secondme_api_errors_total", "error_code", "oauth2.token.expired"),
+			unknown: value(fams, "secondme_exporter_unknown_error_codes_total", "", ""),
+			success: value(fams, "secondme_api_responses_total", "status_class", "2xx"),
+			lines:   value(fams, "secondme_exporter_lines_total", "", ""),
+		}
+		if got != w {
+			t.Errorf("at %s: %+v, want %+v", ts.Format("15:04:05"), got, w)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen != len(want) {
+		t.Errorf("saw %d of the %d checked scrapes", seen, len(want))
+	}
+	if err := res.Replay(context.Background(), start, end, 10*time.Second, nil); err == nil {
+		t.Error("an interval that is not a multiple of the resolution must be refused")
+	}
+}
+
+// value sums the samples of family whose label equals val ("" matches all).
+func value(fams []*dto.MetricFamily, family, label, val string) float64 {
+	var v float64
+	for _, f := range fams {
+		if f.GetName() != family {
+			continue
+		}
+		for _, m := range f.Metric {
+			match := label == ""
+			for _, lp := range m.Label {
+				if lp.GetName() == label && lp.GetValue() == val {
+					match = true
+				}
+			}
+			if match {
+				v += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return v
 }

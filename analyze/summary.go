@@ -65,7 +65,8 @@ func (r *Result) Summarize(o SummaryOptions) (*report.Document, error) {
 		Inputs:                 []report.Input{},
 	}
 	for _, in := range r.Inputs {
-		d.Inputs = append(d.Inputs, report.Input{Name: in.Name, BytesRead: in.BytesRead, Records: in.Records})
+		d.Inputs = append(d.Inputs, report.Input{Name: in.Name, BytesRead: in.BytesRead, Records: in.Records,
+			UnterminatedBytes: in.UnterminatedBytes})
 	}
 	d.Time = report.TimeInfo{
 		FirstSeen: timePtr(r.First),

@@ -329,14 +329,24 @@ func TestDockerfileStructure(t *testing.T) {
 				t.Errorf("ENTRYPOINT %s: no cmd/%s in the repository", bin, path.Base(bin))
 			}
 			for _, cp := range st.all("COPY") {
-				if !strings.HasPrefix(cp.Args, "--from="+buildStage.Name+" ") {
+				words := strings.Fields(cp.Args)
+				if !contains(words, "--from="+buildStage.Name) {
 					t.Errorf("line %d: runtime stage copies %q from outside the build stage", cp.Line, cp.Args)
+				}
+				for _, w := range words {
+					if owner, ok := strings.CutPrefix(w, "--chown="); ok && owner != user.Args {
+						t.Errorf("line %d: files owned by %s, the process runs as %s", cp.Line, owner, user.Args)
+					}
 				}
 			}
 		})
 	}
 	if runtimeStages == 0 {
 		t.Fatal("no runtime stage")
+	}
+	// The image exposes the exporter's default port.
+	if expose, ok := stages[len(stages)-1].last("EXPOSE"); !ok || expose.Args != defaultPort(t) {
+		t.Errorf("EXPOSE %q, the exporter's default port is %s", expose.Args, defaultPort(t))
 	}
 	// The default target (the last stage) is the exporter.
 	lastEP, _ := stages[len(stages)-1].last("ENTRYPOINT")

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -228,6 +229,15 @@ func argValue(args []string, flag string) (string, bool) {
 	return "", false
 }
 
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // mountFor returns the volume mount whose path contains p (the longest match).
 func mountFor(c *corev1.Container, p string) (corev1.VolumeMount, bool) {
 	var best corev1.VolumeMount
@@ -338,6 +348,14 @@ func TestSidecarWiring(t *testing.T) {
 		if _, ok := ports[pr.HTTPGet.Port.String()]; !ok {
 			t.Errorf("probe %s uses port %s that the container does not declare", name, pr.HTTPGet.Port.String())
 		}
+	}
+	for _, ctr := range d.Spec.Template.Spec.Containers {
+		if strings.HasPrefix(ctr.Image, "ghcr.io/secondme/secondme_error_exporter") {
+			checkFlags(t, "container "+ctr.Name, ctr.Args)
+		}
+	}
+	if ports["http-metrics"] != int32(mustAtoi(t, defaultPort(t))) {
+		t.Errorf("containerPort http-metrics %d, the exporter's default port is %s", ports["http-metrics"], defaultPort(t))
 	}
 	listen, ok := argValue(c.Args, "--web.listen-address")
 	if !ok {

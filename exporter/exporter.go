@@ -307,6 +307,11 @@ func (e *Exporter) tailerStats(emit func(source string, files int, lag int64)) {
 // callbacks are not part of Exporter's API.
 type hooks struct{ e *Exporter }
 
+var (
+	_ tailer.Hooks                  = hooks{}
+	_ tailer.MultilineOverflowHooks = hooks{}
+)
+
 func (h hooks) state(source string) *sourceState {
 	return (*h.e.states.Load())[source]
 }
@@ -336,6 +341,14 @@ func (h hooks) Oversized(source string) {
 		st.metrics.Oversized()
 	}
 	h.e.logger.Debug("Skipped an oversized record", "source", source)
+}
+
+// MultilineOverflow implements tailer.MultilineOverflowHooks.
+func (h hooks) MultilineOverflow(source string) {
+	if st := h.state(source); st != nil {
+		st.metrics.MultilineOverflow()
+	}
+	h.e.logger.Debug("Dropped a multi-line record over the assembler's limits", "source", source)
 }
 
 func (h hooks) Rotated(source string) {

@@ -610,3 +610,165 @@ func TestDemoMode(t *testing.T) {
 		}
 	}
 }
+
+// TestCardinalityFloodThroughFiles: 50,000 random codes outside the catalog
+// in a real file leave a bounded number of series and exact totals.
+func TestCardinalityFloodThroughFiles(t *testing.T) {
+	const n, maxUnknown = 50000, 100
+	dir := t.TempDir()
+	log := filepath.Join(dir, "flood.log")
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, `{"code":%d,"message":"m","error_code":"flood.r%d.c%d"}`+"\n", 400+i%2, i*7919%100003, i)
+	}
+	if err := os.WriteFile(log, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g := testGlobal()
+	g.MaxUnknownCodes = maxUnknown
+	r := startExporter(t, Options{TailPaths: []string{log}, Global: g})
+	s := waitLines(t, r, config.DefaultSource, n)
+	if got := s.sum("secondme_api_errors_total", nil); got != n {
+		t.Errorf("sum(errors_total) = %v, want exactly %d", got, n)
+	}
+	// The catalog's series, 100 admitted codes (each seen once, so with one
+	// status) and one "other" series per status.
+	if got, want := s.count("secondme_api_errors_total"), len(r.e.Config().Catalog.Entries())+maxUnknown+2; got != want {
+		t.Errorf("%d series, want %d", got, want)
+	}
+	if got := s.sum("secondme_api_errors_total", map[string]string{"error_code": "other"}); got != n-maxUnknown {
+		t.Errorf("other = %v, want %d", got, n-maxUnknown)
+	}
+	if got := s.sum("secondme_exporter_label_overflow_total", nil); got != n-maxUnknown {
+		t.Errorf("label_overflow_total = %v, want %d", got, n-maxUnknown)
+	}
+	if got := s.sum("secondme_exporter_unknown_error_codes_total", nil); got != n {
+		t.Errorf("unknown_error_codes_total = %v, want %d", got, n)
+	}
+}
+
+// TestMultiline joins pretty-printed envelopes on an input with multiline
+// set, and counts a record over the line limit as multiline_overflow.
+func TestMultiline(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "app.log")
+	writeFile(t, log,
+		`2026-11-24 10:00:00,123 ERROR client: failed body={`,
+		`  "code": 401,`,
+		`  "message": "Token expired",`,
+		`  "error_code": "oauth2.token.expired"`,
+		`}`,
+		`2026-11-24 10:00:01,000 ERROR client: failed body={`,
+		`  "code": 500,`,
+		`  "message": "stream",`,
+		`  "detail": "a",`,
+		`  "detail2": "b",`,
+		`  "detail3": "c",`,
+		`  "error_code": "secondme.stream.error"`,
+		`}`,
+		`2026-11-24 10:00:02,000 INFO done`,
+	)
+	cfgPath := filepath.Join(dir, "config.yml")
+	if err := os.WriteFile(cfgPath, []byte(fmt.Sprintf(`global:
+  start: beginning
+  multiline_max_lines: 6
+inputs:
+  - name: app
+    multiline: true
+    paths: [%s]
+`, log)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := startExporter(t, Options{ConfigFile: cfgPath})
+	var s scrape
+	waitFor(t, "the multi-line records", func() (bool, string) {
+		s = r.scrape(t)
+		got := s.sum("secondme_exporter_malformed_total", map[string]string{"reason": "multiline_overflow"})
+		lines := s.sum("secondme_exporter_lines_total", nil)
+		return got == 1 && lines == 3, fmt.Sprintf("multiline_overflow=%v lines=%v", got, lines)
+	})
+	if got := s.sum("secondme_api_errors_total", map[string]string{"error_code": "oauth2.token.expired", "code": "401"}); got != 1 {
+		t.Errorf("the pretty-printed envelope: %v, want 1", got)
+	}
+	if got := s.sum("secondme_api_errors_total", nil); got != 1 {
+		t.Errorf("errors = %v, want 1: the overflowed record is dropped", got)
+	}
+}
+
+// TestREADMEDocumentsEveryMetric: every secondme_* family the exporter
+// exposes is in the README's metrics table, and the table lists nothing
+// that does not exist.
+func TestREADMEDocumentsEveryMetric(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	start, end := strings.Index(s, "<!-- metrics:begin -->"), strings.Index(s, "<!-- metrics:end -->")
+	if start < 0 || end < start {
+		t.Fatal("no metrics section in the README")
+	}
+	documented := map[string]bool{}
+	for _, line := range strings.Split(s[start:end], "\n") {
+		if strings.HasPrefix(line, "| `secondme_") {
+			documented[strings.Trim(strings.SplitN(line, "|", 3)[1], " `")] = true
+		}
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "app.log"), knownRecords...)
+	r := startExporter(t, Options{TailPaths: []string{filepath.Join(dir, "*.log")}})
+	sc := waitLines(t, r, config.DefaultSource, float64(len(knownRecords)))
+	exposed := map[string]bool{}
+	for name := range sc {
+		if strings.HasPrefix(name, "secondme_") {
+			exposed[name] = true
+			if !documented[name] {
+				t.Errorf("%s is exposed but not documented in the README", name)
+			}
+		}
+	}
+	for name := range documented {
+		if !exposed[name] {
+			t.Errorf("%s is documented but not exposed", name)
+		}
+	}
+}
+
+// TestRecordHotPathAllocations: the whole per-record path (source lookup,
+// pooled parser, metrics) allocates nothing for a line without an envelope
+// or with a catalog code.
+func TestRecordHotPathAllocations(t *testing.T) {
+	e, err := New(Options{TailPaths: []string{filepath.Join(t.TempDir(), "*.log")}, Global: testGlobal()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := hooks{e}
+	noise := []byte(`2026-11-24T10:00:00Z INFO [worker] processed 12 jobs in 35ms`)
+	envelope := []byte(`{"code":401,"message":"Token expired","error_code":"oauth2.token.expired"}`)
+	h.Record(config.DefaultSource, envelope) // warm the pool and the cache
+	for name, rec := range map[string][]byte{"no envelope": noise, "catalog envelope": envelope} {
+		if n := testing.AllocsPerRun(2000, func() { h.Record(config.DefaultSource, rec) }); n != 0 {
+			t.Errorf("%s: %v allocations per record", name, n)
+		}
+	}
+}
+
+func BenchmarkRecord(b *testing.B) {
+	e, err := New(Options{TailPaths: []string{filepath.Join(b.TempDir(), "*.log")}, Global: testGlobal()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := hooks{e}
+	for name, rec := range map[string][]byte{
+		"noise":    []byte(`2026-11-24T10:00:00Z INFO [worker] processed 12 jobs in 35ms`),
+		"envelope": []byte(`{"time":"2026-11-24T10:00:00Z","level":"ERROR","msg":"call failed","response":{"code":401,"message":"Token expired","error_code":"oauth2.token.expired"}}`),
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(rec)))
+			for b.Loop() {
+				h.Record(config.DefaultSource, rec)
+			}
+		})
+	}
+}

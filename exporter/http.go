@@ -10,16 +10,9 @@ import (
 	"github.com/prometheus/exporter-toolkit/web"
 )
 
-// Handler returns the exporter's HTTP handler without a reload endpoint
-// wired to a Run loop: POST /-/reload reloads synchronously. Run uses
-// handler with its own channel so that every reload goes through the Run
-// loop.
-func (e *Exporter) Handler() http.Handler { return e.handler(nil) }
-
 // handler serves the telemetry path, the landing page, /-/healthy,
-// /-/ready and POST /-/reload. Reload requests are sent to reload when it
-// is not nil (the Run loop answers them), so that SIGHUP and HTTP share one
-// path.
+// /-/ready and POST /-/reload. Reload requests are sent to reload, which
+// the Run loop answers, so that SIGHUP and HTTP share one path.
 func (e *Exporter) handler(reload chan chan error) http.Handler {
 	mux := http.NewServeMux()
 	path := e.opts.TelemetryPath
@@ -50,17 +43,13 @@ func (e *Exporter) handler(reload chan chan error) http.Handler {
 			http.Error(w, "Only POST or PUT requests allowed", http.StatusMethodNotAllowed)
 			return
 		}
+		rc := make(chan error)
 		var err error
-		if reload == nil {
-			err = e.Reload()
-		} else {
-			rc := make(chan error)
-			select {
-			case reload <- rc:
-				err = <-rc
-			case <-r.Context().Done():
-				return
-			}
+		select {
+		case reload <- rc:
+			err = <-rc
+		case <-r.Context().Done():
+			return
 		}
 		if err != nil {
 			http.Error(w, fmt.Sprintf("failed to reload config: %s", err), http.StatusInternalServerError)

@@ -322,10 +322,12 @@ func (s *Source) setCatalog(cat *catalog.Catalog) {
 }
 
 // Observe accounts one record of size bytes and what the parser found in it.
+//
+// lines_total is incremented last: a reader that sees lines_total reach N
+// also sees everything the first N records counted (atomic counters are
+// sequentially consistent), which is what makes "wait for lines_total, then
+// compare" a sound test and alerting pattern.
 func (s *Source) Observe(env parser.Envelope, size int) {
-	s.lines.Inc()
-	s.bytes.Add(float64(size))
-	s.lastRecord.Set(float64(time.Now().UnixNano()) / 1e9)
 	switch env.Kind {
 	case parser.None:
 	case parser.Success:
@@ -337,13 +339,22 @@ func (s *Source) Observe(env parser.Envelope, size int) {
 	case parser.Malformed:
 		s.Malformed(env.Reason)
 	}
+	s.bytes.Add(float64(size))
+	s.lastRecord.Set(float64(time.Now().UnixNano()) / 1e9)
+	s.lines.Inc()
 }
 
 // Oversized accounts a record that exceeded the size limit and was skipped.
-func (s *Source) Oversized() {
-	s.lines.Inc()
+func (s *Source) Oversized() { s.skipped(parser.ReasonOversized) }
+
+// MultilineOverflow accounts a multi-line record that exceeded the
+// assembler's line or byte limit and was dropped.
+func (s *Source) MultilineOverflow() { s.skipped(parser.ReasonMultilineOverflow) }
+
+func (s *Source) skipped(reason parser.MalformedReason) {
+	s.Malformed(reason)
 	s.lastRecord.Set(float64(time.Now().UnixNano()) / 1e9)
-	s.Malformed(parser.ReasonOversized)
+	s.lines.Inc()
 }
 
 // Malformed counts a record under reason. Reasons come from the parser's

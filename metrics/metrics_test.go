@@ -143,7 +143,7 @@ func TestObserve(t *testing.T) {
 	s.Truncated()
 	s.ReadError()
 
-	expected := fmt.Sprintf(`
+	expected := `
 # HELP secondme_api_error_status_mismatch_total Error envelopes of a catalog code whose logged HTTP status differs from the catalog's.
 # TYPE secondme_api_error_status_mismatch_total counter
 secondme_api_error_status_mismatch_total{code="403",error_code="oauth2.token.expired",expected_code="401",source="app"} 1
@@ -176,7 +176,7 @@ secondme_exporter_truncations_total{source="app"} 2
 # HELP secondme_exporter_read_errors_total Errors opening, stating or reading log files.
 # TYPE secondme_exporter_read_errors_total counter
 secondme_exporter_read_errors_total{source="app"} 1
-`)
+`
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(expected),
 		"secondme_api_error_status_mismatch_total", "secondme_api_responses_total",
 		"secondme_exporter_lines_total", "secondme_exporter_bytes_total",

@@ -55,20 +55,22 @@ func (a *Assembler) Add(line []byte, emit func(record []byte)) {
 		if isContinuation(line) {
 			a.balance += braceDelta(line)
 			if a.balance <= 0 {
-				a.skipping = false
+				a.skipping, a.balance = false, 0
 			}
 			return
 		}
-		a.skipping = false
+		a.skipping, a.balance = false, 0
 	}
 	if a.pending {
 		if !isContinuation(line) {
 			a.Flush(emit)
 		} else {
 			if a.lines+1 > a.maxLines || len(a.buf)+1+len(line) > a.maxBytes {
+				balance := a.balance + braceDelta(line)
 				a.overflow()
-				a.balance += braceDelta(line)
-				a.skipping = a.balance > 0
+				if balance > 0 {
+					a.skipping, a.balance = true, balance
+				}
 				return
 			}
 			a.buf = append(a.buf, '\n')

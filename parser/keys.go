@@ -22,6 +22,15 @@ const (
 // sent_http_x_secondme_error_code, x-error-code, resp_header.error_code,
 // errorCode) all normalise to a name ending in "errorcode".
 func classifyKey(key []byte) keyKind {
+	if len(key) < 3 {
+		return kNone
+	}
+	// Fast reject on the last two letters, which every name below has in a
+	// few combinations (code, status, message, data, method, request, uri,
+	// path, url, route, requestline); the upstream* family starts with "upst".
+	if !knownTail(key[len(key)-2]|0x20, key[len(key)-1]|0x20) && !upstreamPrefix(key) {
+		return kNone
+	}
 	var buf [24]byte
 	n, full := 0, true
 	for i := len(key) - 1; i >= 0; i-- {
@@ -70,6 +79,44 @@ func classifyKey(key []byte) keyKind {
 		return kReq
 	}
 	return kNone
+}
+
+// knownTail reports whether a key ending in the (lowercased) letters a, b may
+// normalise to one of classifyKey's names.
+func knownTail(a, b byte) bool {
+	switch b {
+	case 'e':
+		return a == 'd' || a == 'g' || a == 't' || a == 'n' // code, message, route, requestline
+	case 's':
+		return a == 'u' // status
+	case 'a':
+		return a == 't' // data
+	case 'd':
+		return a == 'o' // method
+	case 't':
+		return a == 's' // request
+	case 'i':
+		return a == 'r' // uri
+	case 'h':
+		return a == 't' // path
+	case 'l':
+		return a == 'r' // url
+	case 'm':
+		return a == 'a' // upstream
+	}
+	return false
+}
+
+func upstreamPrefix(key []byte) bool {
+	if len(key) < 8 || key[0]|0x20 != 'u' {
+		return false // upstream_* keys come ungrouped from nginx/Kong/APISIX
+	}
+	for i, c := range []byte("upstream") {
+		if key[i]|0x20 != c {
+			return false
+		}
+	}
+	return true
 }
 
 // keyPrefix hashes the key before its last "." (logfmt attribute groups:
@@ -131,6 +178,23 @@ func parseNum(s []byte) (int, numState) {
 		n = -n
 	}
 	return n, numValid
+}
+
+// parseStatus is parseNum that also takes Go's resp.Status ("401 Unauthorized").
+func parseStatus(s []byte) (int, numState) {
+	s = trimBlank(s)
+	if len(s) > 4 && s[3] == ' ' && isDigit(s[0]) && isDigit(s[1]) && isDigit(s[2]) {
+		s = s[:3]
+	}
+	return parseNum(s)
+}
+
+func isSuccessWord(s []byte) bool {
+	switch string(s) {
+	case "success", "Success", "SUCCESS", "ok", "OK", "Ok", "succeeded":
+		return true
+	}
+	return false
 }
 
 // isAbsentValue: the spellings loggers and gateways use for "no value".

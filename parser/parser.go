@@ -107,6 +107,8 @@ type Parser struct {
 	sawAccess  bool // a text access-log request line + status was seen
 	deepErr    bool // a candidate was cut off by maxDepth / maxLevels
 	armed      bool // the previous standalone token was an HTTP request line
+	arrErr     bool // an error key's value is the array being opened
+	arrPrefix  uint32
 }
 
 // New returns a Parser classifying against cat (catalog.Default() when nil).
@@ -134,13 +136,25 @@ func (p *Parser) Parse(record []byte) Envelope {
 	return p.result()
 }
 
+// maxKeptScratch bounds the scratch memory a Parser keeps between records: a
+// multi-megabyte record must not pin its buffers for ever.
+const maxKeptScratch = 256 << 10
+
 func (p *Parser) reset() {
 	p.stack = p.stack[:0]
 	p.arena = p.arena[:0]
+	if cap(p.arena) > maxKeptScratch {
+		p.arena = make([]byte, 0, 512)
+	}
+	for i := range p.scratch {
+		if cap(p.scratch[i]) > maxKeptScratch {
+			p.scratch[i] = nil
+		}
+	}
 	p.seq, p.overflow = 0, 0
 	p.best, p.bad = cand{}, cand{}
 	p.success, p.respStatus = false, 0
-	p.sawReq, p.sawAccess, p.deepErr, p.armed = false, false, false, false
+	p.sawReq, p.sawAccess, p.deepErr, p.armed, p.arrErr = false, false, false, false, false
 }
 
 func (p *Parser) result() Envelope {
@@ -149,7 +163,7 @@ func (p *Parser) result() Envelope {
 		if p.best.rank == 1 && p.respStatus != 0 && (p.sawReq || p.sawAccess) {
 			// A gateway record whose status and error header sit in unrelated
 			// objects ({"http":{"response":{"status_code":401}},"x":{"error_code":…}}).
-			p.best.code = p.respStatus
+			p.best.code = int32(p.respStatus)
 		}
 		val := p.arena[p.best.off : p.best.off+p.best.n]
 		var code string
@@ -158,9 +172,9 @@ func (p *Parser) result() Envelope {
 		} else {
 			code = string(val)
 		}
-		return Envelope{Kind: Error, ErrorCode: code, Code: p.best.code}
+		return Envelope{Kind: Error, ErrorCode: code, Code: int(p.best.code)}
 	case p.bad.ok:
-		return Envelope{Kind: Malformed, Reason: p.bad.reason, Code: p.bad.code}
+		return Envelope{Kind: Malformed, Reason: p.bad.reason.reason(), Code: int(p.bad.code)}
 	case p.deepErr:
 		return Envelope{Kind: Malformed, Reason: ReasonTooDeep}
 	case p.success:
@@ -176,11 +190,33 @@ func (p *Parser) result() Envelope {
 type cand struct {
 	ok     bool
 	rank   uint8 // 3: error_code+code, 2: error_code+gateway status, 1: error_code alone
+	reason reasonID
 	depth  int32
 	seq    int32
 	off, n int32 // error_code value in arena
-	code   int
-	reason MalformedReason
+	code   int32
+}
+
+// reasonID is a MalformedReason in one byte, keeping frames small.
+type reasonID uint8
+
+const (
+	ridNone reasonID = iota
+	ridBadErrorCode
+	ridBadCode
+	ridTruncatedJSON
+)
+
+func (r reasonID) reason() MalformedReason {
+	switch r {
+	case ridBadErrorCode:
+		return ReasonBadErrorCode
+	case ridBadCode:
+		return ReasonBadCode
+	case ridTruncatedJSON:
+		return ReasonTruncatedJSON
+	}
+	return ""
 }
 
 func (c *cand) beats(o *cand) bool {

@@ -60,22 +60,27 @@ type frame struct {
 	nCodes uint8
 	codes  [4]codeVal
 
-	statusSet, access, hasMsg bool
-	status                    int
+	statusSet, access, okBody bool // okBody: a data key, or message "success"/"ok"
+	status                    int32
 
 	pendSet bool
 	pend    cand // a valid error_code-alone candidate from a descendant
+
+	// arrErr: this is the array value of an error key ("X-Error-Code":["…"], as
+	// Go's http.Header and Caddy log headers); its first element is the value.
+	arrErr    bool
+	arrPrefix uint32
 }
 
 type codeVal struct {
-	n      int
+	n      int32
 	st     numState
 	prefix uint32
 }
 
 // pickCode returns the code paired with the frame's error_code: the one sharing
 // its key prefix, else the first.
-func (f *frame) pickCode() (int, numState) {
+func (f *frame) pickCode() (int32, numState) {
 	if f.nCodes == 0 {
 		return 0, numAbsent
 	}
@@ -106,6 +111,19 @@ type tok struct {
 	s, e  int
 }
 
+// minNested is the shortest string that can hold an envelope of its own
+// ("error_code=a.b" is 14 bytes; a success or access line is longer).
+const minNested = 14
+
+// mayNest reports whether a string may hold a record of its own: long enough,
+// with a separator (a key needs one; an access line has ':' in its timestamp),
+// and passing the pre-filter. The IndexByte checks are cheap and spare the
+// pre-filter most user agents, paths and messages.
+func mayNest(s []byte) bool {
+	return len(s) >= minNested && (bytes.IndexByte(s, ':') >= 0 || bytes.IndexByte(s, '=') >= 0) &&
+		interesting(s)
+}
+
 // scan tokenizes b as a record (lvl 0) or as the decoded content of a string (lvl > 0).
 func (p *Parser) scan(b []byte, lvl int) {
 	base := len(p.stack)
@@ -134,7 +152,9 @@ func (p *Parser) scan(b []byte, lvl int) {
 			}
 			continue
 		}
-		p.flush(b, &t, lvl)
+		if t.has {
+			p.flush(b, &t, lvl)
+		}
 		switch cl {
 		case clOpen:
 			p.push(c)
@@ -299,7 +319,7 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	if kind != kNone {
 		p.keyOf(kind, key, vk, val, str, trunc)
 	}
-	if str && kind != kErr && kind != kCode && interesting(val) {
+	if str && kind != kErr && kind != kCode && mayNest(val) {
 		p.recurse(val, lvl)
 	}
 	return j, true
@@ -316,6 +336,10 @@ func (p *Parser) keyOf(kind keyKind, key []byte, vk vkind, val []byte, str, trun
 	f := &p.stack[len(p.stack)-1]
 	switch kind {
 	case kErr:
+		if vk == vContainer {
+			p.arrErr, p.arrPrefix = true, keyPrefix(key) // checked by the push that follows
+			return
+		}
 		p.setErr(f, val, vk, str, trunc, keyPrefix(key))
 	case kCode:
 		if f.nCodes == uint8(len(f.codes)) {
@@ -328,7 +352,9 @@ func (p *Parser) keyOf(kind keyKind, key []byte, vk vkind, val []byte, str, trun
 		case vNone:
 			return
 		default:
-			cv.n, cv.st = parseNum(val)
+			var v int
+			v, cv.st = parseNum(val)
+			cv.n = int32(v)
 			if cv.st == numAbsent {
 				return
 			}
@@ -339,16 +365,21 @@ func (p *Parser) keyOf(kind keyKind, key []byte, vk vkind, val []byte, str, trun
 		if vk != vString && vk != vBare {
 			return
 		}
-		if v, st := parseNum(val); st == numValid && catalog.IsHTTPStatus(v) {
+		if v, st := parseStatus(val); st == numValid && catalog.IsHTTPStatus(v) {
 			if !f.statusSet {
-				f.status, f.statusSet = v, true
+				f.status, f.statusSet = int32(v), true
 			}
 			if p.respStatus == 0 {
 				p.respStatus = v
 			}
 		}
 	case kMsg:
-		f.hasMsg = true
+		// {"code":0,"message":"success","data":{…}}: a data key, or a success
+		// message. A log line's own "message" ({"level":"info","message":"child
+		// exited","code":0}, winston) does not make an exit code a success.
+		if key[len(key)-1]|0x20 == 'a' || isSuccessWord(trimBlank(val)) {
+			f.okBody = true
+		}
 	case kReq:
 		p.sawReq = true
 	}
@@ -362,6 +393,9 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 		return // an object or nothing: not an error_code
 	}
 	val = trimBlank(val)
+	if !str && len(val) > 1 && val[len(val)-1] == '.' {
+		val = val[:len(val)-1] // "failed with error_code=oauth2.token.expired."
+	}
 	if isAbsentValue(val) || allDigits(val) {
 		return // no value, or a numeric error code scheme that is not SecondMe's
 	}
@@ -396,10 +430,20 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 	}
 	t.has = false
 	raw := b[t.s:t.e]
+	if n := len(p.stack); n > 1 && p.overflow == 0 && p.stack[n-1].arrErr {
+		f := &p.stack[n-1]
+		f.arrErr = false
+		vk := vBare
+		if t.str {
+			vk = vString
+		}
+		p.setErr(&p.stack[n-2], raw, vk, t.str, t.trunc, f.arrPrefix)
+		return
+	}
 	armed := p.armed
 	p.armed = false
 	if t.str {
-		if interesting(raw) {
+		if mayNest(raw) {
 			p.recurse(raw, lvl)
 		}
 		if isRequestLine(raw) {
@@ -414,7 +458,7 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 	if armed && !t.str && len(raw) == 3 {
 		if v, st := parseNum(raw); st == numValid && catalog.IsHTTPStatus(v) {
 			if !f.statusSet {
-				f.status, f.statusSet = v, true
+				f.status, f.statusSet = int32(v), true
 			}
 			f.access = true
 			p.sawAccess = true
@@ -473,12 +517,14 @@ func (p *Parser) recurse(raw []byte, lvl int) {
 }
 
 func (p *Parser) push(open byte) {
+	arr := p.arrErr && open == '['
+	p.arrErr = false
 	if len(p.stack) >= maxDepth {
 		p.overflow++
 		return
 	}
 	p.seq++
-	p.stack = append(p.stack, frame{open: open, depth: int32(len(p.stack)), seq: p.seq})
+	p.stack = append(p.stack, frame{open: open, depth: int32(len(p.stack)), seq: p.seq, arrErr: arr, arrPrefix: p.arrPrefix})
 }
 
 // closeBy closes the frame that closer c matches. A "}" also closes the unclosed
@@ -516,13 +562,12 @@ func (p *Parser) closeBy(c byte, base int) {
 // the record (or string) rather than by its closer.
 func (p *Parser) pop(eof bool) {
 	top := len(p.stack) - 1
-	f := p.stack[top]
-	p.stack = p.stack[:top]
 	var parent *frame
 	if top > 0 {
 		parent = &p.stack[top-1]
 	}
-	p.judge(&f, eof, parent)
+	p.judge(&p.stack[top], eof, parent) // judge never pushes: the pointers stay valid
+	p.stack = p.stack[:top]
 }
 
 // judge turns a closed frame into candidates (see README, "Precedence").
@@ -534,7 +579,7 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 		switch {
 		case cst == numValid:
 			c.rank, c.code = 3, code
-			if !catalog.IsHTTPStatus(code) && f.statusSet {
+			if !catalog.IsHTTPStatus(int(code)) && f.statusSet {
 				c.code = f.status // a business code beside the gateway's HTTP status
 			}
 		case cst == numInvalid:
@@ -546,15 +591,15 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 		}
 		switch {
 		case trunc || f.errTrunc:
-			c.reason = ReasonTruncatedJSON
+			c.reason = ridTruncatedJSON
 			p.offerBad(c)
 		case f.errBad:
 			if f.errLike || cst != numAbsent {
-				c.reason = ReasonBadErrorCode
+				c.reason = ridBadErrorCode
 				p.offerBad(c)
 			}
 		case cst == numInvalid:
-			c.reason = ReasonBadCode
+			c.reason = ridBadCode
 			p.offerBad(c)
 		default:
 			p.offer(c)
@@ -573,7 +618,7 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 			parent.pend, parent.pendSet = f.pend, true
 		}
 	}
-	if cst == numValid && code == 0 && f.hasMsg && !trunc {
+	if cst == numValid && code == 0 && f.okBody && !trunc {
 		p.success = true
 	}
 }

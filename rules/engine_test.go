@@ -25,6 +25,8 @@ import (
 // evaluation loop, same expected alerts and samples. promtool itself is a
 // main package and cannot be imported, hence this small runner.
 func TestRulesOnPrometheus3Engine(t *testing.T) {
+	// Independent and CPU-bound: let the slow runners overlap.
+	t.Parallel()
 	for _, file := range unitTestFiles(t) {
 		t.Run(file, func(t *testing.T) {
 			utf, err := loadUnitTestFile(file)

@@ -26,13 +26,13 @@ type unitTestFile struct {
 }
 
 type testGroup struct {
-	Name            string           `yaml:"name"`
-	Interval        model.Duration   `yaml:"interval"`
-	InputSeries     []inputSeries    `yaml:"input_series"`
-	AlertRuleTests  []alertTestCase  `yaml:"alert_rule_test"`
-	PromqlExprTests []promqlTestCase `yaml:"promql_expr_test"`
+	Name            string            `yaml:"name"`
+	Interval        model.Duration    `yaml:"interval"`
+	InputSeries     []inputSeries     `yaml:"input_series"`
+	AlertRuleTests  []alertTestCase   `yaml:"alert_rule_test"`
+	PromqlExprTests []promqlTestCase  `yaml:"promql_expr_test"`
 	ExternalLabels  map[string]string `yaml:"external_labels"`
-	ExternalURL     string           `yaml:"external_url"`
+	ExternalURL     string            `yaml:"external_url"`
 }
 
 type inputSeries struct {

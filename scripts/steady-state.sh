@@ -37,15 +37,17 @@ trap cleanup EXIT
 bin="$work/secondme_error_exporter"
 (cd "$root" && go build -o "$bin" ./cmd/secondme_error_exporter)
 
+mkdir "$work/logs"
 outs=()
 for i in $(seq 1 "$FILES"); do
-	: >"$work/app$i.log"
-	outs+=("--out=$work/app$i.log")
+	: >"$work/logs/app$i.log"
+	outs+=("--out=$work/logs/app$i.log")
 done
+: >"$work/exporter.log"
 
 poll_flag=()
 [[ $POLL == 1 ]] && poll_flag=(--tail.poll)
-"$bin" --tail.path="$work/*.log" --tail.start=end --web.listen-address=127.0.0.1:0 \
+"$bin" --tail.path="$work/logs/*.log" --tail.start=end --web.listen-address=127.0.0.1:0 \
 	"${poll_flag[@]}" 2>"$work/exporter.log" &
 exporter_pid=$!
 
@@ -58,9 +60,9 @@ done
 [[ -n $addr ]] || { cat "$work/exporter.log"; echo "exporter did not start" >&2; exit 1; }
 until curl -fsS "http://$addr/-/ready" >/dev/null 2>&1; do sleep 0.05; done
 
-# --unknown-codes=false: the latency probes below are the only codes
+# --no-unknown-codes: the latency probes below are the only codes
 # outside the catalog, so their counter moves only for them.
-"$bin" demo-writer "${outs[@]}" --rate="$RATE" --unknown-codes=false --seed=1 \
+"$bin" demo-writer "${outs[@]}" --rate="$RATE" --no-unknown-codes --seed=1 \
 	--duration=$((WARMUP + DURATION + 60))s 2>"$work/writer.log" &
 writer_pid=$!
 
@@ -95,7 +97,7 @@ latencies=()
 for i in $(seq 1 "$PROBES"); do
 	before=$(probe_count)
 	start=$(date +%s%N)
-	printf '{"code":418,"message":"probe","error_code":"latency.probe.check%d"}\n' "$i" >>"$work/app1.log"
+	printf '{"code":418,"message":"probe","error_code":"latency.probe.check%d"}\n' "$i" >>"$work/logs/app1.log"
 	while (($(probe_count) <= before)); do sleep 0.01; done
 	latencies+=($((($(date +%s%N) - start) / 1000000)))
 	sleep 0.2

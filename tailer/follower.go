@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,10 +29,6 @@ type follower struct {
 
 	path string // under Tailer.mu
 
-	// Owned by the scan (under Tailer.scanMu).
-	handle   *watchHandle
-	armRetry retryAt
-
 	fmu sync.Mutex // guards writes of fh, and its reads by other goroutines (Stats)
 	fh  file
 
@@ -38,11 +36,11 @@ type follower struct {
 	size      atomic.Int64  // last size seen; lag when fh cannot be stat'ed
 	head      atomic.Uint64 // headLen<<32 | crc32 of the first headLen bytes
 	orphan    atomic.Bool   // no glob matches it any more: drain, then release
-	armed     atomic.Bool   // an inotify watch wakes it
 
 	wakeCh  chan struct{} // data may be available
 	checkCh chan struct{} // also stat, verify the fingerprint, consider release
 	stopCh  chan struct{}
+	stopOne sync.Once
 	doneCh  chan struct{}
 
 	// Owned by the follower goroutine.
@@ -58,6 +56,9 @@ type follower struct {
 	orphanSince time.Time
 	failures    int
 	reopenAt    time.Time
+	handle      *watchHandle // inotify watch, armed while the file is idle
+	armRetry    retryAt
+	idlePolls   int
 }
 
 func newFollower(t *Tailer, c candidate, fh file) *follower {
@@ -158,6 +159,8 @@ func (f *follower) wakeCheck() {
 	}
 }
 
+func (f *follower) stop() { f.stopOne.Do(func() { close(f.stopCh) }) }
+
 func (f *follower) stopped() bool {
 	select {
 	case <-f.stopCh:
@@ -168,13 +171,16 @@ func (f *follower) stopped() bool {
 }
 
 func (f *follower) tickInterval() time.Duration {
+	if f.orphan.Load() {
+		return f.t.opts.PollInterval // draining: nobody watches it
+	}
 	if f.fh == nil {
 		return max(time.Until(f.reopenAt), time.Millisecond)
 	}
-	if f.t.opts.Poll || !f.armed.Load() {
+	if f.handle == nil {
 		return f.t.opts.PollInterval
 	}
-	return safetyTick
+	return f.t.safety
 }
 
 // orphanGrace is how long a file that left the globs must stay at EOF
@@ -186,7 +192,13 @@ func (f *follower) orphanGrace() time.Duration {
 
 func (f *follower) run() {
 	defer f.t.wg.Done()
+	defer func() {
+		f.t.mu.Lock()
+		delete(f.t.live, f)
+		f.t.mu.Unlock()
+	}()
 	defer close(f.doneCh)
+	defer f.disarm()
 	tick := time.NewTimer(f.tickInterval())
 	defer tick.Stop()
 	idle := time.NewTimer(time.Hour)
@@ -197,7 +209,8 @@ func (f *follower) run() {
 		if full {
 			f.check()
 		}
-		if f.fh != nil && f.readAvailable() && f.asm != nil && f.asm.Pending() {
+		got := f.fh != nil && f.readAvailable()
+		if got && f.asm != nil && f.asm.Pending() {
 			idle.Reset(f.t.opts.MultilineTimeout)
 		}
 		if f.stopped() {
@@ -206,6 +219,7 @@ func (f *follower) run() {
 		if f.orphan.Load() && f.maybeRelease() {
 			return
 		}
+		f.manageWatch(got, full)
 		tick.Reset(f.tickInterval())
 		full = false
 		select {
@@ -219,6 +233,73 @@ func (f *follower) run() {
 		case <-idle.C:
 			f.flushAssembler()
 		}
+	}
+}
+
+// manageWatch arms an inotify watch (through nxadm/tail's tracker) while the
+// file is idle and drops it while the file is busy. inotify sends an event
+// per write(2); through fsnotify and the tracker each costs about 20µs of
+// goroutine hand-offs (measured: 11-16% of a core for 10 files × 500
+// lines/s), while one read per PollInterval of a busy file costs a few µs.
+// So: an idle file is woken at its first write, a busy one is read in
+// batches, and the watch also goes when the file is orphaned or moved.
+func (f *follower) manageWatch(got, polled bool) {
+	if f.t.opts.Poll {
+		return
+	}
+	if f.fh == nil || f.orphan.Load() {
+		f.disarm()
+		return
+	}
+	f.t.mu.Lock()
+	path := f.path
+	f.t.mu.Unlock()
+	if f.handle != nil {
+		if got || f.handle.path != filepath.Clean(path) {
+			f.disarm()
+			f.idlePolls = 0
+		}
+		return
+	}
+	if got {
+		f.idlePolls = 0
+		return
+	}
+	if polled {
+		f.idlePolls++
+	}
+	now := time.Now()
+	if f.idlePolls < idlePollsBeforeArm || now.Before(f.armRetry.next) {
+		return
+	}
+	// Arm only if the path still names this file; otherwise the next scan
+	// sorts out the rotation first.
+	if fi, err := os.Stat(path); err != nil {
+		return
+	} else if id, ok := idOf(fi); !ok || id != f.id {
+		return
+	}
+	h, err := armWatch(path, f.wake, f.t.requestScan)
+	if err != nil {
+		f.armRetry.backoff = min(max(2*f.armRetry.backoff, f.t.opts.RescanInterval), maxBackoff)
+		f.armRetry.next = now.Add(f.armRetry.backoff)
+		if errors.Is(err, errPathBusy) {
+			f.t.log.Debug("path watched elsewhere in this process; polling it", "path", path)
+			return
+		}
+		f.t.log.Warn("inotify watch failed; polling this file", "source", f.source, "path", path, "retry_in", f.armRetry.backoff, "err", err)
+		f.t.hooks.ReadError(f.source, err)
+		return
+	}
+	f.armRetry = retryAt{}
+	f.handle = h
+	f.wake() // data written before the watch existed
+}
+
+func (f *follower) disarm() {
+	if f.handle != nil {
+		f.handle.close()
+		f.handle = nil
 	}
 }
 
@@ -348,12 +429,18 @@ func (f *follower) readAvailable() bool {
 			return got
 		}
 		if n == 0 {
-			f.atEOF()
+			if f.atEOF() {
+				fill, base = 0, 0 // truncated: read the new content now
+				continue
+			}
 			break
 		}
 		if n < want {
 			break // short read: caught up; a wake-up or tick brings the rest
 		}
+	}
+	if cap(f.partial) > 64<<10 && fill < cap(f.partial)/4 {
+		f.partial = nil // one long record must not pin its memory for ever
 	}
 	f.partial = append(f.partial[:0], b[:fill]...)
 	if got {
@@ -363,16 +450,19 @@ func (f *follower) readAvailable() bool {
 }
 
 // atEOF checks for truncation: reading at an offset past the end returns 0.
-func (f *follower) atEOF() {
+// It reports whether the file was truncated and is ready to be read from 0.
+func (f *follower) atEOF() bool {
 	fi, err := f.fh.Stat()
 	if err != nil {
 		f.readFailed(err)
-		return
+		return false
 	}
 	f.size.Store(fi.Size())
-	if fi.Size() < f.readOff {
-		f.truncated(fi.Size())
+	if fi.Size() >= f.readOff {
+		return false
 	}
+	f.truncated(fi.Size())
+	return f.fh != nil && f.readOff == 0
 }
 
 // process hands out the complete records of data (whose first byte is at
@@ -541,6 +631,11 @@ func (f *follower) lost(why string) {
 		f.t.retained[f.id] = f.position()
 	}
 	f.t.mu.Unlock()
+	// What is held past the committed offset is re-read by whoever resumes
+	// from the kept position; handing it out at release would repeat it.
+	f.partial = f.partial[:0]
+	f.asm = nil
+	f.pendStart = -1
 	f.orphan.Store(true)
 	f.orphanSince = time.Time{}
 	f.reopenAt = time.Now().Add(maxBackoff) // released below, not reopened

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -135,6 +136,7 @@ func (r *running) stop(t testing.TB) error {
 		}
 		return err
 	case <-time.After(30 * time.Second):
+		_ = pprof.Lookup("goroutine").WriteTo(os.Stderr, 1)
 		t.Fatal("Run did not return after cancel")
 	}
 	return nil

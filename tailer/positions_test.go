@@ -311,3 +311,37 @@ func (s *slowRecorder) Record(source string, rec []byte) {
 	time.Sleep(s.delay) // a slow consumer: offsets must wait for it
 	s.recorder.Record(source, rec)
 }
+
+// TestFirstPositionSavedAtOnce: a file's first position is on disk right
+// after it is opened, not a PositionsInterval later. Otherwise a kill -9
+// before the first save would make the restart treat it as a file with no
+// position, and start=end would skip what was written meanwhile.
+func TestFirstPositionSavedAtOnce(t *testing.T) {
+	dir, path := tempLog(t, "app.log")
+	posFile := filepath.Join(dir, "positions.json")
+	writeFile(t, path, lines("f", 0, 10))
+	in := Input{Name: "app", Globs: []string{path}, Start: StartEnd}
+	r1 := newRecorder()
+	opts := posOpts(r1, posFile)
+	opts.PositionsInterval = time.Hour
+	tl1 := startTailer(t, opts, in)
+	waitFor(t, "positions file with the file's first position", func() bool {
+		data, err := os.ReadFile(posFile)
+		var pf positionsFile
+		return err == nil && json.Unmarshal(data, &pf) == nil && len(pf.Files) == 1
+	})
+	crashCopy := filepath.Join(dir, "at-crash.json")
+	data, err := os.ReadFile(posFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, crashCopy, string(data))
+	appendFile(t, path, lines("f", 10, 15))
+	waitFor(t, "5", func() bool { return r1.count("app") == 5 })
+	tl1.stop(t)
+
+	r2 := newRecorder()
+	startTailer(t, posOpts(r2, crashCopy), in)
+	waitFor(t, "5 again", func() bool { return r2.count("app") >= 5 })
+	assertExactlyOnce(t, r2.get("app"), seqs("f", 10, 15))
+}

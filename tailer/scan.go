@@ -31,10 +31,11 @@ type pathID struct {
 }
 
 // scan matches the globs, binds file identities to followers, notices
-// rotations, starts followers for new files, releases vanished ones and
-// arms inotify watches. It runs on Run's goroutine (and from SetInputs only
-// through requestScan).
-func (t *Tailer) scan() {
+// rotations, starts followers for new files and orphans vanished ones (each
+// follower manages its own inotify watch). It runs on Run's goroutine;
+// SetInputs and inotify events only request it. It returns how many
+// followers it started.
+func (t *Tailer) scan() int {
 	t.scanMu.Lock()
 	defer t.scanMu.Unlock()
 	now := time.Now()
@@ -42,7 +43,7 @@ func (t *Tailer) scan() {
 	t.mu.Lock()
 	if t.stopping {
 		t.mu.Unlock()
-		return
+		return 0
 	}
 	inputs := append([]*inputState(nil), t.inputs...)
 	globs := make([][]string, len(inputs))
@@ -59,14 +60,23 @@ func (t *Tailer) scan() {
 	matches := map[fileID]match{}
 	paths := map[string]fileID{}
 	var order []fileID
+	// Globs and paths whose scan failed with an error other than "does not
+	// exist" (EACCES on a directory, ESTALE on NFS): their files are unknown
+	// this time, not gone. Releasing their followers would make the files
+	// look new once the error clears, and read them twice.
+	var uncertainGlobs []string
+	uncertainPaths := map[string]bool{}
 	for i, in := range inputs {
 		for _, g := range globs[i] {
 			ps, _ := filepath.Glob(g) // the only error is ErrBadPattern, rejected by SetInputs
 			if len(ps) == 0 {
 				// Glob hides I/O errors: an unsearchable directory looks
 				// like "no files". Report it instead of staying silent.
-				if err := globDirError(g); err != nil && !t.backingOff(g, now) {
-					t.noteOpenError(in, g, err, now)
+				if err := globDirError(g); err != nil {
+					uncertainGlobs = append(uncertainGlobs, g)
+					if !t.backingOff(g, now) {
+						t.noteOpenError(in, g, err, now)
+					}
 				}
 				continue
 			}
@@ -74,10 +84,13 @@ func (t *Tailer) scan() {
 				if _, dup := paths[p]; dup {
 					continue
 				}
-				fi, err := os.Stat(p)
+				fi, err := t.stat(p)
 				if err != nil {
-					if !isNotExist(err) && !t.backingOff(p, now) {
-						t.noteOpenError(in, p, err, now)
+					if !isNotExist(err) {
+						uncertainPaths[p] = true
+						if !t.backingOff(p, now) {
+							t.noteOpenError(in, p, err, now)
+						}
 					}
 					continue
 				}
@@ -99,20 +112,16 @@ func (t *Tailer) scan() {
 	}
 
 	t.mu.Lock()
-	var disarm []*watchHandle
 	var moved []*follower
 	for id, f := range t.files {
 		m, ok := matches[id]
 		switch {
+		case !ok && (uncertainPaths[f.path] || matchesAny(uncertainGlobs, f.path)):
+			// Could not look: keep following from the open descriptor.
 		case !ok:
 			// Renamed out of the globs or deleted: drain to EOF, then release.
 			if !f.orphan.Load() {
-				f.orphan.Store(true)
-				if f.handle != nil {
-					disarm = append(disarm, f.handle)
-					f.handle = nil
-					f.armed.Store(false)
-				}
+				f.orphan.Store(true) // the follower drops its watch when it sees this
 				t.log.Debug("file no longer matched; draining before release", "source", f.in.cfg.Name, "path", f.path)
 				f.wakeCheck()
 			}
@@ -127,20 +136,14 @@ func (t *Tailer) scan() {
 			}
 			t.pathIDs[m.path] = pathID{id: id, at: now}
 			if f.path != m.path {
-				f.path = m.path // renamed within the globs: same file, same offset
-				if f.handle != nil {
-					disarm = append(disarm, f.handle)
-					f.handle = nil
-					f.armed.Store(false)
-				}
+				// Renamed within the globs: same file, same offset. The
+				// follower moves its watch when it sees the new path.
+				f.path = m.path
+				f.wakeCheck()
 			}
 		}
 	}
-	for p, id := range paths {
-		if pi, ok := t.pathIDs[p]; ok && pi.id == id {
-			pi.at = now // still there: remembered as long as it lives
-		}
-	}
+	// (The loop above refreshed the entries of live files.)
 	for p, pi := range t.pathIDs {
 		if _, ok := paths[p]; !ok && now.Sub(pi.at) > pathMemory {
 			delete(t.pathIDs, p)
@@ -180,20 +183,17 @@ func (t *Tailer) scan() {
 	}
 	t.mu.Unlock()
 
-	for _, h := range disarm {
-		h.close()
-	}
 	t.stopFollowers(moved, true)
 
 	pending := map[*inputState]bool{}
+	started := 0
 	for _, c := range cands {
-		if !t.startFollower(c, now) {
+		switch t.startFollower(c, now) {
+		case startedOK:
+			started++
+		case skipped:
 			pending[c.in] = true
 		}
-	}
-
-	if !t.opts.Poll {
-		t.armWatches(now)
 	}
 
 	t.mu.Lock()
@@ -205,13 +205,19 @@ func (t *Tailer) scan() {
 	}
 	t.scanned = true
 	t.mu.Unlock()
+	return started
 }
 
-// startFollower opens a candidate and starts its follower. It returns false
-// if the file was skipped for a transient reason that was not reported
-// (raced with a rotation); an error reported through ReadError counts as
-// handled for readiness.
-func (t *Tailer) startFollower(c candidate, now time.Time) bool {
+type startResult int
+
+const (
+	startedOK startResult = iota
+	reported              // failed, reported through ReadError: counts as handled for readiness
+	skipped               // transient (raced with a rotation): retried at the next scan
+)
+
+// startFollower opens a candidate and starts its follower.
+func (t *Tailer) startFollower(c candidate, now time.Time) startResult {
 	defer func() {
 		if c.initial {
 			t.mu.Lock()
@@ -224,25 +230,25 @@ func (t *Tailer) startFollower(c candidate, now time.Time) bool {
 		}
 	}()
 	if t.backingOff(c.path, now) {
-		return true // reported when the backoff started
+		return reported // when the backoff started
 	}
 	fh, err := t.open(c.path)
 	if err != nil {
 		if isNotExist(err) {
-			return false
+			return skipped
 		}
 		t.noteOpenError(c.in, c.path, err, now)
-		return true
+		return reported
 	}
 	fi, err := fh.Stat()
 	if err != nil {
 		_ = fh.Close()
 		t.noteOpenError(c.in, c.path, err, now)
-		return true
+		return reported
 	}
 	if id, ok := idOf(fi); !ok || id != c.id {
 		_ = fh.Close()
-		return false // the path was rotated between stat and open
+		return skipped // the path was rotated between stat and open
 	}
 	t.clearOpenError(c.path)
 
@@ -250,15 +256,16 @@ func (t *Tailer) startFollower(c candidate, now time.Time) bool {
 	if err := f.init(c, fi.Size()); err != nil {
 		_ = fh.Close()
 		t.noteOpenError(c.in, c.path, err, now)
-		return true
+		return reported
 	}
 	t.mu.Lock()
 	if t.stopping {
 		t.mu.Unlock()
 		_ = fh.Close()
-		return true
+		return skipped
 	}
 	t.files[c.id] = f
+	t.live[f] = true
 	t.wg.Add(1)
 	if !c.orphan {
 		t.pathIDs[c.path] = pathID{id: c.id, at: now}
@@ -271,49 +278,7 @@ func (t *Tailer) startFollower(c candidate, now time.Time) bool {
 	}
 	t.log.Debug("following file", "source", c.in.cfg.Name, "path", c.path, "offset", f.readOff, "orphan", c.orphan)
 	go f.run()
-	return true
-}
-
-// armWatches gives every live follower an inotify watch on its current path.
-func (t *Tailer) armWatches(now time.Time) {
-	t.mu.Lock()
-	var todo []*follower
-	paths := map[*follower]string{}
-	for _, f := range t.files {
-		if f.handle == nil && !f.orphan.Load() && !now.Before(f.armRetry.next) {
-			todo = append(todo, f)
-			paths[f] = f.path
-		}
-	}
-	t.mu.Unlock()
-	for _, f := range todo {
-		p := paths[f]
-		// Arm only if the path still names this file; otherwise the next
-		// scan sorts out the rotation first.
-		fi, err := os.Stat(p)
-		if err != nil {
-			continue
-		}
-		if id, ok := idOf(fi); !ok || id != f.id {
-			continue
-		}
-		h, err := armWatch(p, f.wake, t.requestScan)
-		if err != nil {
-			f.armRetry.backoff = min(max(2*f.armRetry.backoff, t.opts.RescanInterval), maxBackoff)
-			f.armRetry.next = now.Add(f.armRetry.backoff)
-			if errors.Is(err, errPathBusy) {
-				t.log.Debug("path watched elsewhere in this process; polling it", "path", p)
-				continue
-			}
-			t.log.Warn("inotify watch failed; polling this file", "source", f.in.cfg.Name, "path", p, "retry_in", f.armRetry.backoff, "err", err)
-			t.hooks.ReadError(f.in.cfg.Name, err)
-			continue
-		}
-		f.armRetry = retryAt{}
-		f.handle = h
-		f.armed.Store(true)
-		f.wake() // data written before the watch existed
-	}
+	return startedOK
 }
 
 // globDirError returns why the directory part of a glob that matched

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -104,6 +105,9 @@ const (
 	// safetyTick is how often an inotify-armed follower checks its file even
 	// without events (lost events on queue overflow, copytruncate regrowth).
 	safetyTick = time.Second
+	// idlePollsBeforeArm: a polled file with no new data for this many polls
+	// in a row gets an inotify watch again (see follower.manageWatch).
+	idlePollsBeforeArm = 4
 	// maxBackoff caps retries of unreadable files and failed watches.
 	maxBackoff = 30 * time.Second
 )
@@ -147,7 +151,9 @@ type Tailer struct {
 	bufSize   int
 	bufPool   sync.Pool
 	newAsm    func(onOverflow func()) assembler
-	open      func(path string) (file, error) // test seam for fs errors
+	open      func(path string) (file, error) // test seams for fs errors
+	stat      func(path string) (os.FileInfo, error)
+	safety    time.Duration // safetyTick; tests raise it to prove inotify wakes
 
 	// scanMu serialises scans, SetInputs' lifecycle changes and shutdown: the
 	// three things that start, stop and (re)arm followers.
@@ -156,6 +162,7 @@ type Tailer struct {
 	mu        sync.Mutex
 	inputs    []*inputState // config order: the first input matching a file owns it
 	files     map[fileID]*follower
+	live      map[*follower]bool  // running follower goroutines, also those no longer in files
 	retained  map[fileID]position // positions not followed right now (from disk, removed inputs)
 	diskPaths map[string]fileID   // path → identity as saved before this process started
 	pathIDs   map[string]pathID   // path → the file last followed there (rotation counting)
@@ -210,7 +217,10 @@ func New(opts Options) (*Tailer, error) {
 		// Room for a whole record (+"\r\n") plus a useful read.
 		bufSize:   opts.MaxRecordBytes + 2 + readChunk,
 		open:      openOS,
+		stat:      os.Stat,
+		safety:    safetyTick,
 		files:     map[fileID]*follower{},
+		live:      map[*follower]bool{},
 		retained:  map[fileID]position{},
 		diskPaths: map[string]fileID{},
 		pathIDs:   map[string]pathID{},
@@ -292,26 +302,29 @@ func (t *Tailer) SetInputs(inputs []Input) error {
 			detached = append(detached, f)
 		}
 	}
+	var draining []*follower // orphans of removed inputs: not in files
+	for f := range t.live {
+		if _, removed := old[f.in.cfg.Name]; removed && t.files[f.id] != f && !slices.Contains(detached, f) {
+			draining = append(draining, f)
+		}
+	}
 	t.mu.Unlock()
 
 	t.stopFollowers(detached, true)
+	t.stopFollowers(draining, false)
 	t.requestScan()
 	return nil
 }
 
-// stopFollowers stops followers that are no longer in t.files, waits for
-// them and disarms their watches. With retain, their positions are kept for
-// a later resume.
+// stopFollowers stops followers that are no longer in t.files and waits for
+// them (each drops its inotify watch on the way out). With retain, their
+// positions are kept for a later resume.
 func (t *Tailer) stopFollowers(fs []*follower, retain bool) {
 	for _, f := range fs {
-		close(f.stopCh)
+		f.stop()
 	}
 	for _, f := range fs {
 		<-f.doneCh
-		if f.handle != nil {
-			f.handle.close()
-			f.handle = nil
-		}
 		f.closeFile()
 		if retain {
 			t.mu.Lock()
@@ -350,19 +363,30 @@ func (t *Tailer) Run(ctx context.Context) error {
 		defer save.Stop()
 		saveC = save.C
 	}
-	t.scan()
+	save := func() {
+		if err := t.SavePositions(); err != nil {
+			t.log.Error("saving tail positions failed; will retry", "file", t.opts.PositionsFile, "err", err)
+		}
+	}
+	// A file's first position is saved at once, not up to PositionsInterval
+	// later: after a kill -9 a file without a saved position would count as
+	// existing at start-up, and start=end would skip what it holds.
+	scan := func() {
+		if t.scan() > 0 && saveC != nil {
+			save()
+		}
+	}
+	scan()
 	for done := false; !done; {
 		select {
 		case <-ctx.Done():
 			done = true
 		case <-rescan.C:
-			t.scan()
+			scan()
 		case <-t.scanReq:
-			t.scan()
+			scan()
 		case <-saveC:
-			if err := t.SavePositions(); err != nil {
-				t.log.Error("saving tail positions failed; will retry", "file", t.opts.PositionsFile, "err", err)
-			}
+			save()
 		}
 	}
 	t.shutdown()
@@ -382,20 +406,16 @@ func (t *Tailer) shutdown() {
 	defer t.scanMu.Unlock()
 	t.mu.Lock()
 	t.stopping = true
-	fs := make([]*follower, 0, len(t.files))
-	for _, f := range t.files {
-		fs = append(fs, f)
+	fs := make([]*follower, 0, len(t.live))
+	for f := range t.live {
+		fs = append(fs, f) // including orphans that left files
 	}
 	t.mu.Unlock()
 	for _, f := range fs {
-		close(f.stopCh)
+		f.stop()
 	}
-	t.wg.Wait() // also waits for orphans that released themselves meanwhile
+	t.wg.Wait()
 	for _, f := range fs {
-		if f.handle != nil {
-			f.handle.close()
-			f.handle = nil
-		}
 		f.closeFile()
 	}
 }
@@ -440,8 +460,8 @@ func (t *Tailer) Stats() map[string]SourceStats {
 	return res
 }
 
-// readError reports an error about path once per retry period and returns
-// false while the path is backing off.
+// noteOpenError reports an error about path (a file or a glob) and starts
+// or doubles its backoff; backingOff then skips it until the next attempt.
 func (t *Tailer) noteOpenError(in *inputState, path string, err error, now time.Time) {
 	t.mu.Lock()
 	r := t.openFail[path]
@@ -452,8 +472,9 @@ func (t *Tailer) noteOpenError(in *inputState, path string, err error, now time.
 		r.backoff = min(2*r.backoff, maxBackoff)
 	}
 	r.next = now.Add(r.backoff)
+	backoff := r.backoff
 	t.mu.Unlock()
-	t.log.Warn("cannot read log file; will retry", "source", in.cfg.Name, "path", path, "retry_in", r.backoff, "err", err)
+	t.log.Warn("cannot read log file; will retry", "source", in.cfg.Name, "path", path, "retry_in", backoff, "err", err)
 	t.hooks.ReadError(in.cfg.Name, err)
 }
 

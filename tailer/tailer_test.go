@@ -639,3 +639,173 @@ func TestOptionsValidation(t *testing.T) {
 		t.Error("ParseStart(middle) accepted")
 	}
 }
+
+func armedPath(path string) bool {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	return registry[filepath.Clean(path)] != nil
+}
+
+// TestInotifyWakesIdleFile: an idle file gets an inotify watch; its next
+// write is read because of the event (no timer could fire: the safety tick
+// is an hour), after which the busy file is polled, and watched again once
+// idle.
+func TestInotifyWakesIdleFile(t *testing.T) {
+	_, path := tempLog(t, "app.log")
+	writeFile(t, path, "")
+	r := newRecorder()
+	tl, err := New(fastOpts(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl.safety = time.Hour
+	runTailer(t, tl, Input{Name: "app", Globs: []string{path}})
+	for i := 0; i < 3; i++ {
+		waitFor(t, "watch armed", func() bool { return armedPath(path) })
+		appendFile(t, path, fmt.Sprintf("woken-%d\n", i))
+		waitFor(t, "record", func() bool { return r.count("app") == i+1 })
+	}
+	assertExactlyOnce(t, r.get("app"), []string{"woken-0", "woken-1", "woken-2"})
+}
+
+// TestSamePathTwoTailers: nxadm/tail's tracker cannot share a path; the
+// second Tailer of the process polls it instead, and both read everything.
+func TestSamePathTwoTailers(t *testing.T) {
+	_, path := tempLog(t, "app.log")
+	writeFile(t, path, lines("s", 0, 10))
+	r1, r2 := newRecorder(), newRecorder()
+	in := Input{Name: "app", Globs: []string{path}, Start: StartBeginning}
+	startTailer(t, fastOpts(r1), in)
+	startTailer(t, fastOpts(r2), in)
+	waitFor(t, "both read 10", func() bool { return r1.count("app") == 10 && r2.count("app") == 10 })
+	waitFor(t, "watch armed", func() bool { return armedPath(path) })
+	appendFile(t, path, lines("s", 10, 20))
+	waitFor(t, "both read 20", func() bool { return r1.count("app") >= 20 && r2.count("app") >= 20 })
+	assertExactlyOnce(t, r1.get("app"), seqs("s", 0, 20))
+	assertExactlyOnce(t, r2.get("app"), seqs("s", 0, 20))
+}
+
+// TestSymlinkRotation: app.log is a symlink; rotation points it at a new
+// file. Identity is the target's: the new target is a new file (from 0),
+// the old one is finished and released.
+func TestSymlinkRotation(t *testing.T) {
+	modes(t, func(t *testing.T, poll bool) {
+		dir, link := tempLog(t, "app.log")
+		t1, t2 := filepath.Join(dir, "app-1.log"), filepath.Join(dir, "app-2.log")
+		writeFile(t, t1, lines("y", 0, 10))
+		if err := os.Symlink(t1, link); err != nil {
+			t.Fatal(err)
+		}
+		r := newRecorder()
+		opts := fastOpts(r)
+		opts.Poll = poll
+		tl := startTailer(t, opts, Input{Name: "app", Globs: []string{link}, Start: StartBeginning})
+		waitFor(t, "10", func() bool { return r.count("app") == 10 })
+		writeFile(t, t2, lines("y", 10, 20))
+		tmp := filepath.Join(dir, "app.log.tmp")
+		if err := os.Symlink(t2, tmp); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, link); err != nil { // atomic symlink swap
+			t.Fatal(err)
+		}
+		appendFile(t, t1, lines("y", 20, 25)) // late writes to the old target
+		waitFor(t, "25", func() bool { return r.count("app") >= 25 })
+		waitFor(t, "old target released", func() bool { return filesWatched(tl.Tailer, "app") == 1 })
+		assertExactlyOnce(t, r.get("app"), seqs("y", 0, 25))
+		if got := r.counter(r.rotated, "app"); got != 1 {
+			t.Errorf("rotations = %d, want 1", got)
+		}
+	})
+}
+
+// TestStatErrorKeepsFollower: a stat failing with ESTALE (NFS) or EACCES
+// during a rescan means "unknown", not "gone": the follower keeps reading
+// from its descriptor and is not released (which would make the file look
+// new, and read twice, once the error clears).
+func TestStatErrorKeepsFollower(t *testing.T) {
+	_, path := tempLog(t, "app.log")
+	writeFile(t, path, lines("n", 0, 10))
+	r := newRecorder()
+	tl, err := New(fastOpts(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stale atomic.Bool
+	tl.stat = func(p string) (os.FileInfo, error) {
+		if p == path && stale.Load() {
+			return nil, &fs.PathError{Op: "stat", Path: p, Err: syscall.ESTALE}
+		}
+		return os.Stat(p)
+	}
+	rt := runTailer(t, tl, Input{Name: "app", Globs: []string{path}, Start: StartBeginning})
+	waitFor(t, "10", func() bool { return r.count("app") == 10 })
+	stale.Store(true)
+	waitFor(t, "stat error reported", func() bool { return r.errCount("app") >= 1 })
+	appendFile(t, path, lines("n", 10, 20))
+	waitFor(t, "20", func() bool { return r.count("app") >= 20 })
+	n := r.errCount("app")
+	waitFor(t, "another rescan", func() bool { return r.errCount("app") > n })
+	if got := filesWatched(rt.Tailer, "app"); got != 1 {
+		t.Fatalf("files watched during stat errors = %d, want 1", got)
+	}
+	stale.Store(false)
+	appendFile(t, path, lines("n", 20, 30))
+	waitFor(t, "30", func() bool { return r.count("app") >= 30 })
+	assertExactlyOnce(t, r.get("app"), seqs("n", 0, 30))
+}
+
+// gatedFile fails reads while fail is set.
+type gatedFile struct {
+	file
+	fail *atomic.Bool
+}
+
+func (g gatedFile) Read(p []byte) (int, error) {
+	if g.fail.Load() {
+		return 0, &fs.PathError{Op: "read", Path: "app.log", Err: syscall.EIO}
+	}
+	return g.file.Read(p)
+}
+
+// TestReadErrorThenRotation: the descriptor fails, and while it cannot be
+// reopened the file is rotated. Whether the follower finds its file under
+// the new name or gives it up to the rescan, every record is read once.
+func TestReadErrorThenRotation(t *testing.T) {
+	modes(t, func(t *testing.T, poll bool) {
+		dir, path := tempLog(t, "app.log")
+		writeFile(t, path, lines("a", 0, 10))
+		r := newRecorder()
+		opts := fastOpts(r)
+		opts.Poll = poll
+		tl, err := New(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fail atomic.Bool
+		tl.open = func(p string) (file, error) {
+			if fail.Load() {
+				return nil, &fs.PathError{Op: "open", Path: p, Err: syscall.EIO}
+			}
+			fh, err := openOS(p)
+			if err != nil {
+				return nil, err
+			}
+			return gatedFile{file: fh, fail: &fail}, nil
+		}
+		runTailer(t, tl, Input{Name: "app", Globs: []string{filepath.Join(dir, "app.log*")}, Start: StartBeginning})
+		waitFor(t, "10", func() bool { return r.count("app") == 10 })
+		fail.Store(true)
+		appendFile(t, path, lines("a", 10, 20))
+		tl.checkAll()
+		waitFor(t, "read errors", func() bool { return r.errCount("app") >= 2 })
+		if err := os.Rename(path, path+".1"); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, path, lines("b", 0, 5))
+		fail.Store(false)
+		waitFor(t, "25", func() bool { return r.count("app") >= 25 })
+		waitFor(t, "2 files", func() bool { return filesWatched(tl, "app") == 2 })
+		assertExactlyOnce(t, r.get("app"), append(seqs("a", 0, 20), seqs("b", 0, 5)...))
+	})
+}

@@ -65,6 +65,9 @@ type promConfig struct {
 	RuleFiles        []string
 	AlertmanagerAddr string // host:port; empty: no alerting section
 	Jobs             []scrapeJob
+	// DataDir is the TSDB directory, possibly pre-filled with backfilled blocks;
+	// empty: a new temporary directory.
+	DataDir string
 }
 
 // prometheusConfig renders a Prometheus configuration with 1s scrape and evaluation
@@ -123,11 +126,15 @@ func startPrometheus(t *testing.T, c promConfig) (*proc, promClient) {
 	if out, err := runCmd(promtool, "check", "config", cfgFile); err != nil {
 		t.Fatalf("promtool check config: %v\n%s\n%s", err, out, b)
 	}
+	dataDir := c.DataDir
+	if dataDir == "" {
+		dataDir = filepath.Join(dir, "data")
+	}
 	p, addr := startServer(t, "prometheus", bin, func(addr string) string { return "http://" + addr + "/-/ready" }, nil,
 		func(addr string) []string {
 			return []string{
 				"--config.file=" + cfgFile,
-				"--storage.tsdb.path=" + filepath.Join(dir, "data"),
+				"--storage.tsdb.path=" + dataDir,
 				"--web.listen-address=" + addr,
 				"--web.enable-lifecycle",
 				// Lookback 5m is the default; nothing here depends on it.

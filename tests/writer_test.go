@@ -189,6 +189,42 @@ func scrapeExporter(addr string) (map[string]float64, error) {
 	return out, nil
 }
 
+// exportedSeries is one series of the exporter's exposition.
+type exportedSeries struct {
+	Name   string
+	Labels map[string]string
+	Value  float64
+}
+
+// scrapeSeries returns every series of the named metrics from the exporter's /metrics.
+func scrapeSeries(addr string, names ...string) ([]exportedSeries, error) {
+	resp, err := httpClient.Get("http://" + addr + "/metrics")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	var out []exportedSeries
+	for _, name := range names {
+		f, ok := fams[name]
+		if !ok {
+			return nil, fmt.Errorf("the exporter exposes no %s", name)
+		}
+		for _, m := range f.GetMetric() {
+			s := exportedSeries{Name: name, Labels: map[string]string{}, Value: metricValue(m)}
+			for _, lp := range m.GetLabel() {
+				s.Labels[lp.GetName()] = lp.GetValue()
+			}
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
 func metricValue(m *dto.Metric) float64 {
 	switch {
 	case m.Counter != nil:

@@ -116,7 +116,9 @@ func Run(ctx context.Context, o Options, start, end time.Time, replay Replayer) 
 	topts.WALSegmentSize = -1 // nothing to recover: the TSDB lives for one run
 	topts.RetentionDuration = 0
 	topts.OutOfOrderTimeWindow = 0
-	db, err := tsdb.Open(dir, logger, nil, topts, tsdb.NewDBStats())
+	// The TSDB logs its housekeeping (WAL replay, compactions) at info
+	// level; for a throwaway database that is noise.
+	db, err := tsdb.Open(dir, nil, nil, topts, tsdb.NewDBStats())
 	if err != nil {
 		return nil, fmt.Errorf("open temporary TSDB: %w", err)
 	}
@@ -142,7 +144,16 @@ func Run(ctx context.Context, o Options, start, end time.Time, replay Replayer) 
 	for _, g := range groupMap {
 		groups = append(groups, g)
 	}
+	// At one timestamp, groups that only record go first, then mixed ones,
+	// then those that only alert: an alert reads the series recorded at the
+	// same instant. Prometheus staggers groups by a hash of their name
+	// within the interval, so a real server fires at this time or up to one
+	// interval later; the backtest shows the earliest.
 	sort.Slice(groups, func(i, j int) bool {
+		ri, rj := groupRank(groups[i]), groupRank(groups[j])
+		if ri != rj {
+			return ri < rj
+		}
 		if groups[i].File() != groups[j].File() {
 			return groups[i].File() < groups[j].File()
 		}
@@ -218,6 +229,26 @@ func Run(ctx context.Context, o Options, start, end time.Time, replay Replayer) 
 	res.Series = app.series()
 	res.Alerts = tr.finish()
 	return res, nil
+}
+
+// groupRank is 0 for a group of recording rules only, 2 for alerting rules
+// only, 1 for a mix.
+func groupRank(g *rules.Group) int {
+	var rec, alert bool
+	for _, r := range g.Rules() {
+		if _, ok := r.(*rules.AlertingRule); ok {
+			alert = true
+		} else {
+			rec = true
+		}
+	}
+	switch {
+	case rec && !alert:
+		return 0
+	case alert && !rec:
+		return 2
+	}
+	return 1
 }
 
 // alignUp returns the first multiple of d (since the Unix epoch) at or

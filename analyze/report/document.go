@@ -67,6 +67,10 @@ type Input struct {
 	// bytes for gzip input).
 	BytesRead int64 `json:"bytes_read"`
 	Records   int64 `json:"records"`
+	// UnterminatedBytes is the size of a last line without a newline. Like
+	// the exporter, which hands out a record only once its newline is read,
+	// the analyzer does not count it.
+	UnterminatedBytes int64 `json:"unterminated_bytes"`
 }
 
 // Envelopes counts records by what the parser found in them.

@@ -225,3 +225,12 @@ func totalNotifications(n *Notifications) int {
 	}
 	return t
 }
+
+// unterminated notes an uncounted last line.
+func unterminated(in Input) string {
+	if in.UnterminatedBytes == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; a last line of %d bytes without a newline is not counted, as the exporter waits for its newline",
+		in.UnterminatedBytes)
+}

@@ -41,7 +41,7 @@ svg text { font: 11px system-ui, sans-serif; fill: #1f2328; }
 	// Overview.
 	p.f("<section id=\"overview\">\n<h2>Overview</h2>\n<ul>\n")
 	for _, in := range d.Inputs {
-		p.f("<li>Input <code>%s</code>: %s read, %d records</li>\n", esc(in.Name), humanBytes(in.BytesRead), in.Records)
+		p.f("<li>Input <code>%s</code>: %s read, %d records%s</li>\n", esc(in.Name), humanBytes(in.BytesRead), in.Records, esc(unterminated(in)))
 	}
 	p.f("<li>Records: %d (%s)</li>\n<li>Envelopes: %s</li>\n<li>Event time: %s</li>\n</ul>\n",
 		d.Records, humanBytes(d.Bytes), esc(envelopeLine(d)), esc(timeLine(d)))

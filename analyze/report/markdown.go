@@ -14,7 +14,7 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 	p := &textWriter{w: bw}
 	p.f("# SecondMe error analysis: source `%s`\n\n", d.Source)
 	for _, in := range d.Inputs {
-		p.f("- Input `%s`: %s read, %d records\n", in.Name, humanBytes(in.BytesRead), in.Records)
+		p.f("- Input `%s`: %s read, %d records%s\n", in.Name, humanBytes(in.BytesRead), in.Records, unterminated(in))
 	}
 	p.f("- Records: %d (%s)\n", d.Records, humanBytes(d.Bytes))
 	p.f("- Envelopes: %s\n", envelopeLine(d))

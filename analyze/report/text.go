@@ -59,7 +59,7 @@ func (p *textWriter) section(title string) { p.f("\n%s\n%s\n", title, strings.Re
 func (p *textWriter) header(d *Document) {
 	p.f("SecondMe error analysis, source %q\n", d.Source)
 	for _, in := range d.Inputs {
-		p.f("  input       %s (%s read, %d records)\n", in.Name, humanBytes(in.BytesRead), in.Records)
+		p.f("  input       %s (%s read, %d records%s)\n", in.Name, humanBytes(in.BytesRead), in.Records, unterminated(in))
 	}
 	p.f("  records     %d (%s)\n", d.Records, humanBytes(d.Bytes))
 	p.f("  envelopes   %s\n", envelopeLine(d))

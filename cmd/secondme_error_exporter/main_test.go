@@ -75,7 +75,8 @@ type child struct {
 	cmd    *exec.Cmd
 	stderr *lockedBuffer
 	addr   string
-	done   chan error
+	exited chan struct{} // closed when the process has exited; err is set then
+	err    error
 }
 
 var listeningRE = regexp.MustCompile(`msg="Listening on" address=(\S+)`)
@@ -85,18 +86,18 @@ var listeningRE = regexp.MustCompile(`msg="Listening on" address=(\S+)`)
 func start(t *testing.T, args ...string) *child {
 	t.Helper()
 	args = append([]string{"--web.listen-address=127.0.0.1:0"}, args...)
-	c := &child{cmd: exec.Command(binary, args...), stderr: &lockedBuffer{}, done: make(chan error, 1)}
+	c := &child{cmd: exec.Command(binary, args...), stderr: &lockedBuffer{}, exited: make(chan struct{})}
 	c.cmd.Stderr = c.stderr
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { c.done <- c.cmd.Wait() }()
+	go func() { c.err = c.cmd.Wait(); close(c.exited) }()
 	t.Cleanup(func() {
 		select {
-		case <-c.done:
+		case <-c.exited:
 		default:
 			c.cmd.Process.Kill()
-			<-c.done
+			<-c.exited
 		}
 		if t.Failed() {
 			t.Logf("exporter stderr:\n%s", c.stderr.String())
@@ -108,9 +109,8 @@ func start(t *testing.T, args ...string) *child {
 			return true, ""
 		}
 		select {
-		case err := <-c.done:
-			c.done <- err
-			t.Fatalf("exporter exited: %v\n%s", err, c.stderr.String())
+		case <-c.exited:
+			t.Fatalf("exporter exited: %v\n%s", c.err, c.stderr.String())
 		default:
 		}
 		return false, c.stderr.String()
@@ -125,9 +125,8 @@ func (c *child) stop(t *testing.T, sig syscall.Signal) error {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-c.done:
-		c.done <- err
-		return err
+	case <-c.exited:
+		return c.err
 	case <-time.After(20 * time.Second):
 		t.Fatal("the exporter did not exit")
 	}
@@ -277,7 +276,7 @@ func TestRestartAfterKill9(t *testing.T) {
 	if err := c.cmd.Process.Kill(); err != nil { // SIGKILL: no chance to save
 		t.Fatal(err)
 	}
-	<-c.done
+	<-c.exited
 
 	c2 := start(t, args...)
 	appendLines(t, log, envelope(codeC, 500), 20)

@@ -307,7 +307,7 @@ func (g *gen) malformedRecord() {
 func (g *gen) successRecord() {
 	switch g.r.IntN(4) {
 	case 0:
-		g.line(fmt.Sprintf(`{"code":0,"message":"success","data":{"sessionId":"%s","messageCount":%d}}`, g.hex(24), g.r.IntN(100)))
+		g.line(fmt.Sprintf(`{"code":0,"message":"success","data":{"sessionId":"%s","messageCount":%d,"updatedAt":%d}}`, g.hex(24), g.r.IntN(100), g.t))
 	case 1:
 		g.line(fmt.Sprintf(`{"level":30,"time":%d,"msg":"secondme response","body":{"code":0,"message":"success","data":{"userId":"%s","route":"%s"}}}`,
 			g.t, g.hex(12), g.path()))
@@ -315,7 +315,7 @@ func (g *gen) successRecord() {
 		g.line(fmt.Sprintf(`%s,%03d DEBUG [secondme.client] response: {'code': 0, 'message': 'success', 'data': {'items': [], 'total': %d}}`,
 			g.tsSpace()[:19], g.t%1000, g.r.IntN(50)))
 	default:
-		g.line(fmt.Sprintf(`time=%s level=DEBUG msg="api response" code=0 message=success latency=%dms`, g.ts(), g.r.IntN(500)))
+		g.line(fmt.Sprintf(`time=%s level=DEBUG msg="api response" path=%s code=0 message=success latency=%dms`, g.ts(), g.path(), g.r.IntN(500)))
 	}
 	g.c.Success++
 }
@@ -354,11 +354,11 @@ func (g *gen) noiseRecord() {
 	case 2:
 		g.line(fmt.Sprintf(`%s WARN  [worker] retry policy: refresh the token when error_code == "oauth2.token.expired" (attempt %d)`, g.tsSpace(), g.r.IntN(5)))
 	case 3:
-		g.line(fmt.Sprintf("\tat com.secondme.client.ErrorDecoder.decode(ErrorDecoder.java:%d) ~[secondme-client-1.%d.jar:na]", g.r.IntN(200), g.r.IntN(9)))
+		g.line(fmt.Sprintf("\tat com.secondme.client.internal.http.ErrorDecoder.decode(ErrorDecoder.java:%d) ~[secondme-client-1.%d.%d.jar:1.%d.%d]", g.r.IntN(200), g.r.IntN(9), g.r.IntN(20), g.r.IntN(9), g.r.IntN(20)))
 	case 4:
 		g.line(fmt.Sprintf(`time=%s level=INFO msg="usage: filter with error_code= and code=" component=cli`, g.ts()))
 	case 5:
-		g.line(fmt.Sprintf(`time=%s level=WARN msg="child process exited" code=%d pid=%d`, g.ts(), g.r.IntN(3)+1, g.r.IntN(30000)))
+		g.line(fmt.Sprintf(`time=%s level=WARN msg="child process exited" cmd="/usr/bin/ffmpeg -i pipe:0" code=%d pid=%d restarts=%d`, g.ts(), g.r.IntN(3)+1, g.r.IntN(30000), g.r.IntN(5)))
 	case 6:
 		g.line(fmt.Sprintf(`%s DEBUG sql: SELECT id, error_code, status FROM api_errors WHERE code = %d LIMIT %d`, g.tsSpace(), 401, g.r.IntN(100)))
 	case 7:
@@ -379,9 +379,9 @@ func (g *gen) noiseRecord() {
 		g.line(fmt.Sprintf(`{"level":30,"time":%d,"pid":%d,"hostname":"web-%s","req":{"id":%d,"method":"GET","url":"%s"},"msg":"incoming request"}`,
 			g.t, g.r.IntN(90)+10, g.hex(5), g.r.IntN(99999), g.path()))
 	case 17:
-		g.line(fmt.Sprintf(`%s - - [24/Nov/2026:10:%02d:%02d +0000] "GET /static/app.%s.js" 200 %d`, g.ip(), g.r.IntN(60), g.r.IntN(60), g.hex(8), g.r.IntN(90000)))
+		g.line(fmt.Sprintf(`%s - - [24/Nov/2026:10:%02d:%02d +0000] "GET /static/app.%s.js" 200 %d "https://app.secondme.io/" "%s"`, g.ip(), g.r.IntN(60), g.r.IntN(60), g.hex(8), g.r.IntN(90000), g.ua()))
 	case 18:
-		g.line(fmt.Sprintf(`: keep-alive %s`, g.hex(8)))
+		g.line(fmt.Sprintf(`%s DEBUG [sse-reader-%d] c.s.client.StreamReader : comment frame ": keep-alive %s" ignored, %d frames so far`, g.tsSpace(), g.r.IntN(8), g.hex(8), g.r.IntN(500)))
 	default:
 		g.line(fmt.Sprintf(`%s DEBUG [http-nio] o.a.coyote.http11.Http11Processor : Socket [%s] closed; unicode ok: naïve café 日本語 %s`, g.tsSpace(), g.hex(12), g.hex(6)))
 	}

@@ -1,0 +1,116 @@
+package analyze
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+
+	"github.com/secondme/secondme_error_exporter/config"
+	"github.com/secondme/secondme_error_exporter/exporter"
+)
+
+// --format=prometheus prints exactly what the real exporter exposes after
+// tailing the same file from the beginning (for the families it prints).
+// Both the multi-line and the line-by-line reading are checked.
+func TestPrometheusFormatMatchesExporter(t *testing.T) {
+	for _, multiline := range []bool{true, false} {
+		t.Run(fmt.Sprintf("multiline=%v", multiline), func(t *testing.T) {
+			dir := t.TempDir()
+			logPath := filepath.Join(dir, "app.log")
+			data, err := os.ReadFile(incidentLog)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Add what only the exporter's limits decide: an oversized line,
+			// a CRLF line, a pretty-printed record longer than
+			// multiline_max_lines, and a last line without a newline.
+			data = append(data, bytes.Repeat([]byte("x"), 2048)...)
+			data = append(data, "\n"+`{"code":401,"error_code":"oauth2.token.expired"}`+"\r\n"...)
+			data = append(data, "2026-11-24T10:30:00Z body={\n  \"code\": 500,\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3,\n"+
+				"  \"d\": 4,\n  \"error_code\": \"internal.error\"\n}\n"...)
+			data = append(data, `{"code":403,"error_code":"apikey.permission.denied"}`...)
+			if err := os.WriteFile(logPath, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cfgPath := filepath.Join(dir, "exporter.yml")
+			cfg := fmt.Sprintf("global:\n  start: beginning\n  max_record_bytes: 1KiB\n  multiline_max_lines: 5\n"+
+				"inputs:\n  - name: app\n    paths: [%q]\n    multiline: %v\n", logPath, multiline)
+			if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+				t.Fatal(err)
+			}
+
+			// The analyzer.
+			c := DefaultConfig()
+			c.Inputs, c.Format = []string{logPath}, FormatPrometheus
+			c.Scan.Source, c.Scan.Multiline, c.Scan.MaxRecordBytes = "app", multiline, 1024
+			c.Scan.MultilineMaxLines = 5
+			var analyzed bytes.Buffer
+			if err := Run(context.Background(), c, &analyzed); err != nil {
+				t.Fatal(err)
+			}
+			res, err := Scan(context.Background(), []Input{ReaderInput(logPath, bytes.NewReader(data))}, c.Scan)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			// The exporter.
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := exporter.New(exporter.Options{ConfigFile: cfgPath, Global: config.DefaultGlobalConfig, Listener: ln, TelemetryPath: "/metrics",
+				Logger: slog.New(slog.DiscardHandler), Reload: make(chan os.Signal)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- e.Run(ctx) }()
+			defer func() {
+				cancel()
+				if err := <-done; err != nil {
+					t.Errorf("exporter: %v", err)
+				}
+			}()
+			// Poll until the exporter has read every record.
+			deadline := time.Now().Add(30 * time.Second)
+			var got bytes.Buffer
+			for {
+				fams, err := e.Registry().Gather()
+				if err != nil {
+					t.Fatal(err)
+				}
+				fams = exposed(fams)
+				got.Reset()
+				enc := expfmt.NewEncoder(&got, expfmt.NewFormat(expfmt.TypeTextPlain))
+				var lines float64
+				for _, f := range fams {
+					if err := enc.Encode(f); err != nil {
+						t.Fatal(err)
+					}
+					if f.GetName() == linesFamily {
+						lines = f.Metric[0].GetCounter().GetValue()
+					}
+				}
+				if lines >= float64(res.Records) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("exporter read %v records, the analyzer %d", lines, res.Records)
+				}
+				time.Sleep(20 * time.Millisecond) // poll interval
+			}
+			if got.String() != analyzed.String() {
+				t.Errorf("analyzer and exporter differ:\n%s", firstDiff(got.String(), analyzed.String()))
+			}
+		})
+	}
+}

@@ -1,0 +1,159 @@
+package parser
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// assemble feeds lines to a fresh Assembler and returns the records it emitted.
+func assemble(a *Assembler, lines ...string) []string {
+	var out []string
+	emit := func(r []byte) { out = append(out, string(r)) }
+	for _, l := range lines {
+		a.Add([]byte(l), emit)
+	}
+	a.Flush(emit)
+	return out
+}
+
+func TestAssembler(t *testing.T) {
+	cases := map[string]struct {
+		lines     []string
+		want      []string
+		overflows uint64
+		maxLines  int
+		maxBytes  int
+	}{
+		"single lines pass through": {
+			lines: []string{"a", `{"code":401,"error_code":"x.y"}`, "", "b"},
+			want:  []string{"a", `{"code":401,"error_code":"x.y"}`, "", "b"},
+		},
+		"pretty JSON after a prefix": {
+			lines: []string{"t ERROR client: failed body={", `  "code": 401,`, `  "error_code": "oauth2.token.expired"`, "}", "next"},
+			want:  []string{"t ERROR client: failed body={\n  \"code\": 401,\n  \"error_code\": \"oauth2.token.expired\"\n}", "next"},
+		},
+		"nested pretty JSON": {
+			lines: []string{"{", `  "err": {`, `    "data": {"code": 500}`, "  },", `  "msg": "a } in a string"`, "}"},
+			want:  []string{"{\n  \"err\": {\n    \"data\": {\"code\": 500}\n  },\n  \"msg\": \"a } in a string\"\n}"},
+		},
+		"python pprint": {
+			lines: []string{"{'code': 401,", " 'error_code': 'oauth2.token.expired',", " 'message': 'Token expired'}"},
+			want:  []string{"{'code': 401,\n 'error_code': 'oauth2.token.expired',\n 'message': 'Token expired'}"},
+		},
+		"node util.inspect": {
+			lines: []string{"error {", "  code: 401,", "  error_code: 'oauth2.token.expired',", "  retry: false", "}"},
+			want:  []string{"error {\n  code: 401,\n  error_code: 'oauth2.token.expired',\n  retry: false\n}"},
+		},
+		"tabs and CRLF": {
+			lines: []string{"{\r", "\t\"code\": 401,\r", "\t\"error_code\": \"x.y\"\r", "}\r"},
+			want:  []string{"{\r\n\t\"code\": 401,\r\n\t\"error_code\": \"x.y\"\r\n}\r"},
+		},
+		"a new log line ends a partial record": {
+			lines: []string{"2026 INFO template {name", "2026 INFO next line"},
+			want:  []string{"2026 INFO template {name", "2026 INFO next line"},
+		},
+		"a stack frame is no continuation": {
+			lines: []string{`{"code":401,"error_code":"oauth2.tok`, "\tat com.x.Y.z(Y.java:1)", "  File \"x.py\", line 3"},
+			want:  []string{`{"code":401,"error_code":"oauth2.tok`, "\tat com.x.Y.z(Y.java:1)", "  File \"x.py\", line 3"},
+		},
+		"an empty line ends a partial record": {
+			lines: []string{"{", `  "a": 1,`, "", "x"},
+			want:  []string{"{\n  \"a\": 1,", "", "x"},
+		},
+		"braces in strings and apostrophes do not count": {
+			lines: []string{`msg="{" it's {`, `  "a": "}}}"`, "}"},
+			want:  []string{"msg=\"{\" it's {\n  \"a\": \"}}}\"\n}"},
+		},
+		"flush emits the partial record": {
+			lines: []string{"body={", `  "code": 401,`},
+			want:  []string{"body={\n  \"code\": 401,"},
+		},
+		"overflow by lines drops the record and its tail": {
+			maxLines:  3,
+			lines:     []string{"{", "  \"a\": 1,", "  \"b\": 2,", "  \"c\": 3,", "  \"d\": {", "  }", "}", "after"},
+			want:      []string{"after"},
+			overflows: 1,
+		},
+		"overflow by bytes": {
+			maxBytes:  20,
+			lines:     []string{"{", `  "a": "0123456789",`, `  "b": 1`, "}", "after"},
+			want:      []string{"after"},
+			overflows: 1,
+		},
+		"overflow tail ended by a new line": {
+			maxLines:  3,
+			lines:     []string{"{", "  1,", "  2,", "  3,", "new {", "  3", "}"},
+			want:      []string{"new {\n  3\n}"},
+			overflows: 1,
+		},
+		"a long first line is not buffered": {
+			maxBytes: 8,
+			lines:    []string{"0123456789 {", "  x"},
+			want:     []string{"0123456789 {", "  x"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := NewAssembler(max(tc.maxLines, 64), max(tc.maxBytes, 4096))
+			if tc.maxLines > 0 {
+				a = NewAssembler(tc.maxLines, 4096)
+			}
+			if tc.maxBytes > 0 {
+				a = NewAssembler(64, tc.maxBytes)
+			}
+			var reported int
+			a.OnOverflow = func(lines, bytes int) { reported++ }
+			got := assemble(a, tc.lines...)
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("records\n got %q\nwant %q", got, tc.want)
+			}
+			if a.Overflows() != tc.overflows || uint64(reported) != tc.overflows {
+				t.Errorf("overflows %d (reported %d), want %d", a.Overflows(), reported, tc.overflows)
+			}
+			if a.Pending() {
+				t.Error("pending after Flush")
+			}
+		})
+	}
+}
+
+func TestAssemblerPending(t *testing.T) {
+	a := NewAssembler(10, 1000)
+	var out []string
+	emit := func(r []byte) { out = append(out, string(r)) }
+	a.Add([]byte("body={"), emit)
+	if !a.Pending() || len(out) != 0 {
+		t.Fatalf("pending=%v out=%q", a.Pending(), out)
+	}
+	a.Add([]byte("}"), emit)
+	if a.Pending() || len(out) != 1 {
+		t.Fatalf("pending=%v out=%q", a.Pending(), out)
+	}
+}
+
+// TestAssemblerThenParse: the pretty-printed shapes end up as one envelope.
+func TestAssemblerThenParse(t *testing.T) {
+	p := New(nil)
+	a := NewAssembler(64, 64<<10)
+	var got []Envelope
+	emit := func(r []byte) { got = append(got, p.Parse(r)) }
+	input := strings.Join([]string{
+		"2026-11-24 10:00:00,123 ERROR client: failed body={",
+		`  "code": 401,`,
+		`  "message": "Token expired",`,
+		`  "error_code": "oauth2.token.expired"`,
+		"}",
+		"{'code': 404,",
+		" 'error_code': 'secondme.session.not_found'}",
+		"plain line",
+	}, "\n")
+	for _, l := range strings.Split(input, "\n") {
+		a.Add([]byte(l), emit)
+	}
+	a.Flush(emit)
+	want := []Envelope{errEnv("oauth2.token.expired", 401), errEnv("secondme.session.not_found", 404), none}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v want %+v", got, want)
+	}
+}

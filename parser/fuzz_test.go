@@ -1,0 +1,131 @@
+package parser
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/secondme/secondme_error_exporter/catalog"
+)
+
+func validateString(code string) error { return catalog.ValidateString(code) }
+
+// FuzzParse checks that Parse never panics, is deterministic, does not depend on
+// earlier records, and only reports results that satisfy the contract. Seeds:
+// testdata/fuzz/FuzzParse (the shape table, written by TestWriteFuzzSeeds) plus
+// the ones added here.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		`{"code":401,"message":"x","error_code":"oauth2.token.expired"}`,
+		`{"level":"error","body":"{\"code\":403,\"error_code\":\"apikey.permission.denied\"}"}`,
+		`level=error error.code=401 error.error_code=oauth2.token.revoked`,
+		`{'code': 0, 'message': 'success', 'data': None}`,
+		`1.2.3.4 - - [x] "GET / HTTP/1.1" 401 1 "-" "oauth2.token.expired"`,
+		"\xef\xbb\xbf\x1b[31m{\"code\":\"401\",\"subCode\":\"a.b\"",
+	} {
+		f.Add([]byte(s))
+	}
+	shared := New(nil)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		got := shared.Parse(in)
+		checkInvariants(t, in, got)
+		if fresh := New(nil).Parse(in); fresh != got {
+			t.Errorf("a used parser says %+v, a fresh one %+v", got, fresh)
+		}
+	})
+}
+
+// FuzzAssembler checks that the Assembler never panics, never loses or
+// reorders a line unless it reports an overflow, and respects its bounds.
+func FuzzAssembler(f *testing.F) {
+	f.Add([]byte("body={\n  \"code\": 401,\n  \"error_code\": \"x.y\"\n}\nnext"), 8, 200)
+	f.Add([]byte("{'code': 401,\n 'a': '}'}\n{\n\n}"), 2, 10)
+	f.Add([]byte("{\n  {\n  {\n  }\n\tat x\n}"), 3, 1000)
+	f.Fuzz(func(t *testing.T, in []byte, maxLines, maxBytes int) {
+		maxLines, maxBytes = 1+abs(maxLines)%64, 1+abs(maxBytes)%4096
+		a := NewAssembler(maxLines, maxBytes)
+		lines := bytes.Split(in, []byte("\n"))
+		var out [][]byte
+		emit := func(r []byte) {
+			if n := bytes.Count(r, []byte("\n")) + 1; n > 1 && (n > maxLines || len(r) > maxBytes) {
+				t.Errorf("record of %d lines, %d bytes exceeds %d, %d", n, len(r), maxLines, maxBytes)
+			}
+			out = append(out, bytes.Clone(r))
+		}
+		for _, l := range lines {
+			a.Add(l, emit)
+		}
+		a.Flush(emit)
+		if a.Pending() {
+			t.Error("pending after Flush")
+		}
+		joined := bytes.Join(out, []byte("\n"))
+		if a.Overflows() == 0 && !bytes.Equal(joined, bytes.Join(lines, []byte("\n"))) {
+			t.Errorf("lines lost or reordered:\n in %q\nout %q", in, out)
+		}
+		if a.Overflows() > 0 && len(joined) > len(in) {
+			t.Errorf("more output than input after an overflow")
+		}
+	})
+}
+
+func abs(x int) int {
+	if x < 0 {
+		if x == -x {
+			return 0
+		}
+		return -x
+	}
+	return x
+}
+
+// TestWriteFuzzSeeds writes the shape table as FuzzParse's committed seed
+// corpus when UPDATE_FUZZ_SEEDS=1, and otherwise checks that the committed
+// corpus is complete.
+func TestWriteFuzzSeeds(t *testing.T) {
+	dir := filepath.Join("testdata", "fuzz", "FuzzParse")
+	for name, tc := range shapes {
+		file := filepath.Join(dir, "shape-"+strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '_'
+		}, name))
+		content := "go test fuzz v1\n[]byte(" + quoteGo(tc.in) + ")\n"
+		if os.Getenv("UPDATE_FUZZ_SEEDS") == "1" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if got, err := os.ReadFile(file); err != nil || string(got) != content {
+			t.Errorf("%s missing or stale: run UPDATE_FUZZ_SEEDS=1 go test ./parser -run TestWriteFuzzSeeds", file)
+		}
+	}
+}
+
+func quoteGo(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c >= 0x20 && c < 0x7f:
+			b.WriteByte(c)
+		default:
+			b.WriteString(`\x`)
+			b.WriteByte("0123456789abcdef"[c>>4])
+			b.WriteByte("0123456789abcdef"[c&15])
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

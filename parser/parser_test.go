@@ -1,0 +1,341 @@
+package parser
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/secondme/secondme_error_exporter/catalog"
+)
+
+func errEnv(code string, status int) Envelope {
+	return Envelope{Kind: Error, ErrorCode: code, Code: status}
+}
+
+func bad(reason MalformedReason, status int) Envelope {
+	return Envelope{Kind: Malformed, Reason: reason, Code: status}
+}
+
+var (
+	success  = Envelope{Kind: Success}
+	none     = Envelope{}
+	response = func(status int) Envelope { return Envelope{Kind: Response, Code: status} }
+)
+
+// shapes: every place real loggers put an envelope (the README's list), each
+// with the envelope the parser must report.
+var shapes = map[string]struct {
+	in   string
+	want Envelope
+}{
+	// 1. the whole line
+	"whole line":                         {`{"code":401,"message":"Token expired","error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"whole line, keys reordered, spaces": {`{ "error_code" : "oauth2.token.expired" , "message" : "x" , "code" : 401 }`, errEnv("oauth2.token.expired", 401)},
+	"subCode":                            {`{"code":403,"subCode":"apikey.permission.denied","message":"x"}`, errEnv("apikey.permission.denied", 403)},
+	"sub_code":                           {`{"code":403,"sub_code":"apikey.permission.denied"}`, errEnv("apikey.permission.denied", 403)},
+	"code as string":                     {`{"code":"401","error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"code as float":                      {`{"code":401.0,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"code as padded string":              {`{"code":" 401 ","error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"business code":                      {`{"code":40101,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 40101)},
+	"business code and status":           {`{"status":401,"code":40101,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"negative code":                      {`{"code":-1,"error_code":"internal.error"}`, errEnv("internal.error", -1)},
+	"code null":                          {`{"code":null,"error_code":"internal.error"}`, errEnv("internal.error", 0)},
+	"unknown code":                       {`{"code":503,"error_code":"secondme.voice.unavailable"}`, errEnv("secondme.voice.unavailable", 503)},
+	"four segments":                      {`{"code":401,"error_code":"partner.webhook.sig.invalid"}`, errEnv("partner.webhook.sig.invalid", 401)},
+	"error_code alone":                   {`{"level":"warn","error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 0)},
+	"unicode escape in value":            {`{"code":401,"error_code":"oauth2\u002etoken.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"BOM":                                {"\xEF\xBB\xBF" + `{"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"CRLF":                               {`{"code":401,"error_code":"oauth2.token.expired"}` + "\r", errEnv("oauth2.token.expired", 401)},
+	"mismatch kept as logged":            {`{"code":401,"error_code":"oauth2.refresh_token.invalid"}`, errEnv("oauth2.refresh_token.invalid", 401)},
+	"success":                            {`{"code":0,"message":"success","data":{}}`, success},
+	"success code string":                {`{"code":"0","message":"success","data":null}`, success},
+	"success data only":                  {`{"data":{"id":1},"code":0}`, success},
+	"success message ok":                 {`{"code":0,"message":"ok"}`, success},
+	"winston exit code":                  {`{"level":"info","message":"child exited","code":0}`, none},
+	"go resp.Status":                     {`{"status":"401 Unauthorized","method":"GET","url":"/x","error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"prose full stop":                    {`client: request failed with error_code=oauth2.token.expired.`, errEnv("oauth2.token.expired", 0)},
+
+	// 2. nested at any depth
+	"nested slog":     {`{"time":"t","level":"ERROR","msg":"failed","err":{"response":{"data":{"code":401,"message":"x","error_code":"oauth2.token.expired"}}}}`, errEnv("oauth2.token.expired", 401)},
+	"nested in array": {`{"errors":[{"code":400,"error_code":"invalid.param"}]}`, errEnv("invalid.param", 400)},
+	"nested pino axios": {`{"level":50,"err":{"type":"AxiosError","response":{"status":401,"data":{"code":401,"error_code":"oauth2.token.expired"}}},"msg":"x"}`,
+		errEnv("oauth2.token.expired", 401)},
+	"nested success": {`{"level":30,"msg":"response","body":{"code":0,"message":"success","data":{"x":1}}}`, success},
+
+	// 3. JSON-encoded strings, double encoding
+	"string":          {`{"level":"error","body":"{\"code\":403,\"message\":\"x\",\"error_code\":\"apikey.permission.denied\"}"}`, errEnv("apikey.permission.denied", 403)},
+	"double encoding": {`{"log":"{\"level\":\"error\",\"body\":\"{\\\"code\\\":500,\\\"error_code\\\":\\\"internal.error\\\"}\"}\n","stream":"stderr"}`, errEnv("internal.error", 500)},
+	"string with unicode escapes": {`{"body":"{\u0022code\u0022:401,\u0022error_code\u0022:\u0022oauth2.token.expired\u0022}"}`,
+		errEnv("oauth2.token.expired", 401)},
+	"string pretty-printed": {`{"body":"{\n  \"code\": 401,\n  \"error_code\": \"oauth2.token.expired\"\n}"}`, errEnv("oauth2.token.expired", 401)},
+	"logfmt inside a JSON string": {`{"level":"error","msg":"call failed","error":"api error: code=401 error_code=oauth2.token.expired"}`,
+		errEnv("oauth2.token.expired", 401)},
+	"python repr inside JSON string": {`{"msg":"resp={'code': 404, 'error_code': 'secondme.session.not_found'}"}`, errEnv("secondme.session.not_found", 404)},
+
+	// 4. text prefixes
+	"logback":         {`2026-11-24 10:00:00.123 ERROR 1 --- [nio-8080-exec-1] c.s.client.SecondMeClient : failed: status=401 body={"code":401,"message":"x","error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"python prefix":   {`2026-11-24 10:00:00,123 ERROR client: failed body={"code":404,"error_code":"secondme.session.not_found"}`, errEnv("secondme.session.not_found", 404)},
+	"zap console":     {"2026-11-24T10:00:00.000Z\tERROR\tclient/client.go:42\tapi error\t{\"code\": 401, \"error_code\": \"oauth2.token.expired\"}", errEnv("oauth2.token.expired", 401)},
+	"ansi colours":    {"\x1b[2m2026-11-24T10:00:00Z\x1b[0m \x1b[31mERROR\x1b[0m client: {\"code\":500,\"error_code\":\"internal.error\"}", errEnv("internal.error", 500)},
+	"cri prefix":      {`2026-11-24T10:00:00.123456789Z stderr F {"code":503,"error_code":"connection.error"}`, errEnv("connection.error", 503)},
+	"brace in prefix": {`[worker{1}] {main failed: {"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"text success":    {`2026-11-24 DEBUG response: {"code":0,"message":"success","data":{"items":[]}}`, success},
+
+	// 5. SSE
+	"sse data":         {`data: {"code":500,"message":"stream failed","error_code":"secondme.stream.error"}`, errEnv("secondme.stream.error", 500)},
+	"sse data nospace": {`data:{"code":500,"error_code":"secondme.stream.error"}`, errEnv("secondme.stream.error", 500)},
+	"sse event line":   {`event: error`, none},
+
+	// 6. logfmt / key=value
+	"logfmt":                 {`level=error msg="api error" error_code=oauth2.token.expired code=401`, errEnv("oauth2.token.expired", 401)},
+	"logfmt quoted":          {`time="2026-11-24T10:00:00Z" level=error msg="request failed" code="401" error_code="oauth2.token.expired"`, errEnv("oauth2.token.expired", 401)},
+	"logfmt groups":          {`time=2026 level=ERROR msg="x" req.code=200 error.error_code=oauth2.token.revoked error.code=401`, errEnv("oauth2.token.revoked", 401)},
+	"logfmt groups reversed": {`level=ERROR error.code=401 error.error_code=oauth2.token.revoked req.code=200`, errEnv("oauth2.token.revoked", 401)},
+	"logfmt success":         {`time=2026 level=DEBUG msg="api response" code=0 message=success latency=12ms`, success},
+	"key = value":            {`ERROR code = 401, error_code = oauth2.token.expired`, errEnv("oauth2.token.expired", 401)},
+	"query string":           {`redirect to /callback?error_code=oauth2.code.expired&code=400&state=xyz`, errEnv("oauth2.code.expired", 400)},
+	"yaml-ish":               {`error_code: oauth2.token.expired code: 401`, errEnv("oauth2.token.expired", 401)},
+
+	// 8. Python and other languages' dumps
+	"python dict": {`2026-11-24 10:00:00,123 ERROR [secondme] {'code': 401, 'message': 'Token expired', 'error_code': 'oauth2.token.expired', 'retry': False, 'data': None}`,
+		errEnv("oauth2.token.expired", 401)},
+	"python dict u-strings":    {`{u'code': 401, u'error_code': u'oauth2.token.expired', u'ok': True}`, errEnv("oauth2.token.expired", 401)},
+	"python dict double quote": {`{'code': 401.0, 'message': "Can't refresh", 'error_code': 'oauth2.token.expired'}`, errEnv("oauth2.token.expired", 401)},
+	"python success":           {`{'code': 0, 'message': 'success', 'data': {'items': []}}`, success},
+	"java toString":            {`ApiError{code=401, message='Token expired', errorCode='oauth2.token.expired'}`, errEnv("oauth2.token.expired", 401)},
+	"kotlin data class":        {`ApiError(code=401, message=Token expired, errorCode=oauth2.token.expired)`, errEnv("oauth2.token.expired", 401)},
+	"go %+v":                   {`call failed: &{Code:401 Message:Token expired ErrorCode:oauth2.token.expired}`, errEnv("oauth2.token.expired", 401)},
+	"go map":                   {`resp=map[code:401 error_code:oauth2.token.expired message:x]`, errEnv("oauth2.token.expired", 401)},
+	"node inspect":             {`{ code: 401, message: 'Token expired', error_code: 'oauth2.token.expired' }`, errEnv("oauth2.token.expired", 401)},
+	"ruby hash":                {`{"code"=>401, "error_code"=>"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+
+	// 9. gateways
+	"nginx json": {`{"time":"t","status":401,"method":"GET","uri":"/api/x","upstream_http_x_error_code":"oauth2.token.invalid"}`, errEnv("oauth2.token.invalid", 401)},
+	"nginx json status string": {`{"status":"401","request":"GET /x HTTP/1.1","sent_http_x_secondme_error_code":"oauth2.token.invalid"}`,
+		errEnv("oauth2.token.invalid", 401)},
+	"nginx json no error":    {`{"time":"t","status":200,"request":"GET /x HTTP/1.1","upstream_http_x_error_code":"-"}`, response(200)},
+	"nginx json empty error": {`{"status":404,"method":"GET","path":"/x","x_error_code":""}`, response(404)},
+	"kong nested": {`{"request":{"method":"GET","uri":"/x"},"response":{"status":401,"headers":{"x-error-code":"oauth2.token.expired"}}}`,
+		errEnv("oauth2.token.expired", 401)},
+	"kong no error": {`{"request":{"method":"GET","uri":"/x"},"response":{"status":204,"headers":{}}}`, response(204)},
+	"envoy json":    {`{"method":"POST","path":"/api","response_code":503,"x_error_code":"connection.error"}`, errEnv("connection.error", 503)},
+	"traefik json":  {`{"RequestMethod":"GET","RequestPath":"/x","DownstreamStatus":403,"downstream_X-Error-Code":"apikey.permission.denied"}`, errEnv("apikey.permission.denied", 403)},
+	"ecs unrelated objects": {`{"http":{"request":{"method":"POST"},"response":{"status_code":401}},"url":{"path":"/x"},"secondme":{"error_code":"oauth2.token.expired"}}`,
+		errEnv("oauth2.token.expired", 401)},
+	"resp_header":      {`status=401 method=GET uri=/x resp_header.error_code=oauth2.token.expired`, errEnv("oauth2.token.expired", 401)},
+	"errorCode header": {`{"status_code":400,"path":"/x","errorCode":"invalid.param"}`, errEnv("invalid.param", 400)},
+	"caddy header array": {`{"logger":"http.log.access","request":{"method":"GET","uri":"/x"},"status":401,"resp_headers":{"X-Error-Code":["oauth2.token.expired"],"Content-Type":["application/json"]}}`,
+		errEnv("oauth2.token.expired", 401)},
+	"go http.Header":     {`resp headers: map[Content-Type:[application/json] X-Error-Code:[oauth2.token.expired]]`, errEnv("oauth2.token.expired", 0)},
+	"empty header array": {`{"status":200,"method":"GET","headers":{"X-Error-Code":[]}}`, response(200)},
+	"nginx combined":     {`127.0.0.1 - - [24/Nov/2026:10:00:00 +0000] "GET /api/x HTTP/1.1" 200 612 "-" "curl/8.0"`, response(200)},
+	"nginx combined error_code": {`127.0.0.1 - - [24/Nov/2026:10:00:00 +0000] "GET /api/x HTTP/1.1" 401 12 "-" "curl/8.0" error_code=oauth2.token.expired`,
+		errEnv("oauth2.token.expired", 401)},
+	"nginx combined quoted field": {`127.0.0.1 - - [24/Nov/2026:10:00:00 +0000] "GET /api/x HTTP/1.1" 401 12 "-" "curl/8.0" "oauth2.token.expired"`,
+		errEnv("oauth2.token.expired", 401)},
+	"nginx combined quoted dash":         {`127.0.0.1 - - [24/Nov/2026:10:00:00 +0000] "GET /api/x HTTP/1.1" 200 12 "-" "curl/8.0" "-"`, response(200)},
+	"nginx combined hostname not a code": {`127.0.0.1 - - [24/Nov/2026:10:00:00 +0000] "GET /x HTTP/1.1" 404 12 "-" "curl" "api.secondme.io"`, response(404)},
+	"envoy text":                         {`[2026-11-24T10:00:00.000Z] "POST /api/chat HTTP/2" 500 - 0 123 45 44 "10.0.0.1" "python-requests/2.31" "abc" "api.secondme.io" "10.0.0.2:443"`, response(500)},
+	"docker wrapped access line":         {`{"log":"127.0.0.1 - - [24/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 612 \"-\" \"curl\"\n","stream":"stdout"}`, response(200)},
+	"slog access":                        {`{"time":"t","level":"INFO","msg":"http","method":"GET","path":"/x","status":200,"duration_ms":3}`, response(200)},
+	"urllib3 debug":                      {`DEBUG:urllib3.connectionpool:https://api.secondme.io:443 "POST /api/chat HTTP/1.1" 502 0`, response(502)},
+	"gateway same error twice": {`{"status":401,"method":"GET","upstream_http_x_error_code":"oauth2.token.expired","resp_body":"{\"code\":401,\"error_code\":\"oauth2.token.expired\"}"}`,
+		errEnv("oauth2.token.expired", 401)},
+
+	// Precedence
+	"code+error beats error alone, outer":  {`{"a":{"code":500,"error_code":"internal.error"},"error_code":"oauth2.token.expired"}`, errEnv("internal.error", 500)},
+	"outermost wins among equals":          {`{"a":{"code":500,"error_code":"internal.error"},"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"first wins at equal depth":            {`{"a":{"code":500,"error_code":"internal.error"},"b":{"code":401,"error_code":"oauth2.token.expired"}}`, errEnv("internal.error", 500)},
+	"error beats success":                  {`{"code":0,"message":"ok","data":{"error_code":"oauth2.token.expired"}}`, errEnv("oauth2.token.expired", 0)},
+	"valid error beats malformed":          {`{"a":{"code":401,"error_code":"Bad.Code"},"b":{"code":401,"error_code":"oauth2.token.expired"}}`, errEnv("oauth2.token.expired", 401)},
+	"first valid error key in an object":   {`{"code":401,"errorCode":"ThrottlingException","error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"success beats response":               {`{"status":200,"method":"GET","body":"{\"code\":0,\"message\":\"success\"}"}`, success},
+	"error and gateway status beats alone": {`{"x":{"error_code":"internal.error"},"y":{"status":503,"error_code":"connection.error"}}`, errEnv("connection.error", 503)},
+
+	// Malformed
+	"bad error code uppercase":  {`{"code":401,"error_code":"OAuth2.Token.Expired"}`, bad(ReasonBadErrorCode, 401)},
+	"bad error code 5 segments": {`{"code":401,"error_code":"oauth2.token.expired.extra.more"}`, bad(ReasonBadErrorCode, 401)},
+	"bad error code empty seg":  {`{"code":401,"error_code":"oauth2..token"}`, bad(ReasonBadErrorCode, 401)},
+	"bad error code one seg":    {`{"code":500,"error_code":"error"}`, bad(ReasonBadErrorCode, 500)},
+	"bad error code prose+code": {`{"code":401,"error_code":"token expired"}`, bad(ReasonBadErrorCode, 401)},
+	"bad error code too long":   {`{"code":401,"error_code":"a.` + strings.Repeat("b", 200) + `"}`, bad(ReasonBadErrorCode, 401)},
+	"bad error code alone":      {`{"level":"warn","error_code":"OAuth2.Token.Expired"}`, bad(ReasonBadErrorCode, 0)},
+	"bad error code logfmt":     {`level=error error_code=Oauth2.Token code=401`, bad(ReasonBadErrorCode, 401)},
+	"bad code string":           {`{"code":"ABC","error_code":"oauth2.token.expired"}`, bad(ReasonBadCode, 0)},
+	"bad code fraction":         {`{"code":401.5,"error_code":"oauth2.token.expired"}`, bad(ReasonBadCode, 0)},
+	"bad code overflow":         {`{"code":99999999999999999999999,"error_code":"oauth2.token.expired"}`, bad(ReasonBadCode, 0)},
+	"bad code bool":             {`{"code":true,"error_code":"oauth2.token.expired"}`, bad(ReasonBadCode, 0)},
+	"bad code object":           {`{"code":{"http":401},"error_code":"oauth2.token.expired"}`, bad(ReasonBadCode, 0)},
+	"truncated in value":        {`{"code":401,"message":"x","error_code":"oauth2.token.exp`, bad(ReasonTruncatedJSON, 401)},
+	"truncated after value":     {`{"code":401,"message":"x","error_code":"oauth2.token.expired"`, bad(ReasonTruncatedJSON, 401)},
+	"truncated nested string":   {`{"level":"error","body":"{\"code\":401,\"error_code\":\"oauth2.tok`, bad(ReasonTruncatedJSON, 401)},
+	"truncated but inner whole": {`{"level":"error","resp":{"code":401,"error_code":"oauth2.token.expired"},"stack":"at x`, errEnv("oauth2.token.expired", 401)},
+	"too deep":                  {`{"a":` + strings.Repeat("[", 200) + `{"code":500,"error_code":"internal.error"}` + strings.Repeat("]", 200) + "}", bad(ReasonTooDeep, 0)},
+	"too deep but outer fine":   {`{"code":401,"error_code":"oauth2.token.expired","a":` + strings.Repeat("[", 200) + strings.Repeat("]", 200) + "}", errEnv("oauth2.token.expired", 401)},
+
+	// No envelope, no false positive
+	"code ABC alone":             {`{"level":"info","code":"ABC","message":"x"}`, none},
+	"code without error":         {`{"code":401,"message":"Unauthorized"}`, none},
+	"code 0 without message":     {`{"level":"info","msg":"exited","code":0}`, none},
+	"exit code logfmt":           {`level=warn msg="child exited" code=1 pid=42`, none},
+	"node mode decode":           {`{"level":"info","msg":"decode payload","node":"n1","mode":"batch","codec":"gzip","unicode":true}`, none},
+	"status ok":                  {`{"level":"info","status":"ok","path":"/health"}`, none},
+	"status without request":     {`{"level":"info","status":200}`, none},
+	"stack trace":                {"\tat com.secondme.client.ErrorDecoder.decode(error_code.java:42)", none},
+	"python KeyError":            {`KeyError: 'error_code'`, none},
+	"python traceback source":    {`    code = resp['error_code']`, none},
+	"documentation":              {`usage: set error_code= to filter, and code= for the status`, none},
+	"comparison":                 {`if resp.error_code == "oauth2.token.expired" then refresh`, none},
+	"prose under errorCode":      {`{"errorCode":"ThrottlingException","message":"Rate exceeded"}`, none},
+	"prose value no code":        {`{"error_code":"Token has expired"}`, none},
+	"numeric error code":         {`{"code":401,"error_code":40101}`, none},
+	"numeric error code string":  {`{"code":401,"errorCode":"40101"}`, none},
+	"null error code":            {`{"code":0,"message":"success","error_code":null}`, success},
+	"dash error code":            {`error_code=- code=200`, none},
+	"sql":                        {`DEBUG sql: SELECT id, error_code, status FROM api_errors WHERE code = 401`, none},
+	"empty":                      {``, none},
+	"only braces":                {`{}{}[]()`, none},
+	"static file access no HTTP": {`10.0.0.1 - - [24/Nov/2026] "GET /static/app.js" 200 123`, none},
+	"error_code key in array":    {`["error_code","oauth2.token.expired"]`, none},
+}
+
+func TestParseShapes(t *testing.T) {
+	p := New(nil)
+	for name, tc := range shapes {
+		t.Run(name, func(t *testing.T) {
+			got := p.Parse([]byte(tc.in))
+			if got != tc.want {
+				t.Errorf("Parse(%q)\n got %+v\nwant %+v", tc.in, got, tc.want)
+			}
+			// The same record again, after other records: no state leaks.
+			if again := p.Parse([]byte(tc.in)); again != got {
+				t.Errorf("second Parse differs: %+v", again)
+			}
+		})
+	}
+}
+
+// TestParseEveryCatalogCode runs every catalog code through a shape of each family.
+func TestParseEveryCatalogCode(t *testing.T) {
+	p := New(nil)
+	templates := map[string]string{
+		"json":        `{"code":%[2]d,"message":"m","error_code":"%[1]s"}`,
+		"nested":      `{"level":"error","err":{"response":{"data":{"code":%[2]d,"error_code":"%[1]s"}}}}`,
+		"string":      `{"body":"{\"code\":%[2]d,\"error_code\":\"%[1]s\"}"}`,
+		"sse":         `data: {"code":%[2]d,"error_code":"%[1]s"}`,
+		"logfmt":      `level=error code=%[2]d error_code=%[1]s`,
+		"python":      `{'code': %[2]d, 'error_code': '%[1]s', 'ok': False}`,
+		"gateway":     `{"status":%[2]d,"method":"GET","uri":"/x","upstream_http_x_error_code":"%[1]s"}`,
+		"access text": `1.2.3.4 - - [24/Nov/2026:10:00:00 +0000] "GET /x HTTP/1.1" %[2]d 0 "-" "ua" "%[1]s"`,
+	}
+	for _, e := range catalog.Default().Entries() {
+		for shape, tmpl := range templates {
+			line := fmt.Sprintf(tmpl, e.Code, e.Status)
+			got := p.Parse([]byte(line))
+			if want := errEnv(e.Code, e.Status); got != want {
+				t.Errorf("%s %s: got %+v want %+v\n%s", e.Code, shape, got, want, line)
+			}
+		}
+		alone := p.Parse([]byte(`{"error_code":"` + e.Code + `"}`))
+		cl := catalog.Default().Classify(alone.ErrorCode, alone.Code)
+		if alone.Kind != Error || cl.Code != e.Status || !cl.Known || cl.Mismatch {
+			t.Errorf("%s alone: %+v classified %+v", e.Code, alone, cl)
+		}
+	}
+}
+
+// TestParseAllocations: no allocation for lines without an envelope and for
+// catalog codes; one for a code outside the catalog (its string).
+func TestParseAllocations(t *testing.T) {
+	p := New(nil)
+	cases := map[string]struct {
+		line   string
+		allocs float64
+	}{
+		"none":           {`{"time":"t","level":"INFO","msg":"decode node mode","status":"ok","code":"ABC"}`, 0},
+		"catalog code":   {`{"level":"error","body":"{\"code\":401,\"error_code\":\"oauth2.token.expired\"}"}`, 0},
+		"python":         {`{'code': 401, 'error_code': 'oauth2.token.expired'}`, 0},
+		"response":       {`1.2.3.4 - - [x] "GET / HTTP/1.1" 200 1`, 0},
+		"malformed":      {`{"code":401,"error_code":"Bad.Code"}`, 0},
+		"unknown code":   {`{"code":503,"error_code":"secondme.voice.unavailable"}`, 1},
+		"double encoded": {`{"log":"{\"body\":\"{\\\"code\\\":500,\\\"error_code\\\":\\\"internal.error\\\"}\"}"}`, 0},
+	}
+	for name, tc := range cases {
+		line := []byte(tc.line)
+		p.Parse(line) // warm the scratch buffers
+		got := testing.AllocsPerRun(50, func() { p.Parse(line) })
+		if got > tc.allocs {
+			t.Errorf("%s: %.1f allocations per Parse, want <= %.0f", name, got, tc.allocs)
+		}
+	}
+}
+
+// encodeN wraps s as a JSON string value n times: {"a":"<s escaped>"}.
+func encodeN(s string, n int) string {
+	for range n {
+		s = `{"a":"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"}`
+	}
+	return s
+}
+
+func TestStringEncodingDepth(t *testing.T) {
+	p := New(nil)
+	env := `{"code":500,"error_code":"internal.error"}`
+	for n := 0; n < maxLevels; n++ {
+		if got := p.Parse([]byte(encodeN(env, n))); got != errEnv("internal.error", 500) {
+			t.Errorf("%d encodings: %+v", n, got)
+		}
+	}
+	if got := p.Parse([]byte(encodeN(env, maxLevels))); got != bad(ReasonTooDeep, 0) {
+		t.Errorf("%d encodings: %+v, want too_deep", maxLevels, got)
+	}
+}
+
+func TestMalformedReasons(t *testing.T) {
+	rs := MalformedReasons()
+	seen := map[MalformedReason]bool{}
+	for _, r := range rs {
+		if r == "" || seen[r] || strings.ToLower(string(r)) != string(r) {
+			t.Errorf("bad reason %q", r)
+		}
+		seen[r] = true
+	}
+	for _, want := range []MalformedReason{"bad_error_code", "bad_code", "truncated_json", "too_deep", "oversized", "multiline_overflow"} {
+		if !seen[want] {
+			t.Errorf("MalformedReasons lacks %q", want)
+		}
+	}
+	// Every reason the parser reports is in the closed set.
+	for name, tc := range shapes {
+		if tc.want.Kind == Malformed && !seen[tc.want.Reason] {
+			t.Errorf("%s: reason %q not in MalformedReasons", name, tc.want.Reason)
+		}
+	}
+	rs[0] = "mutated"
+	if MalformedReasons()[0] == "mutated" {
+		t.Error("MalformedReasons returns shared state")
+	}
+}
+
+func TestKindString(t *testing.T) {
+	for k, want := range map[Kind]string{None: "none", Error: "error", Success: "success", Response: "response", Malformed: "malformed", 99: "invalid"} {
+		if k.String() != want {
+			t.Errorf("Kind(%d).String() = %q", k, k.String())
+		}
+	}
+}
+
+func TestUserCatalogInterning(t *testing.T) {
+	cat, err := catalog.Load("user.yml", []byte("codes:\n  - code: secondme.voice.unavailable\n    status: 503\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(cat)
+	line := []byte(`{"code":503,"error_code":"secondme.voice.unavailable"}`)
+	if got := p.Parse(line); got != errEnv("secondme.voice.unavailable", 503) {
+		t.Fatalf("got %+v", got)
+	}
+	if a := testing.AllocsPerRun(20, func() { p.Parse(line) }); a != 0 {
+		t.Errorf("a user catalog code allocates %.1f times", a)
+	}
+}

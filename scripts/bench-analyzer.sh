@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Side-by-side throughput of secondme_error_analyzer --format=prometheus and
+# mtail --one_shot (bench/mtail/secondme.mtail) on the same generated mixed
+# log, in one run. Checks that both count the same error envelopes per
+# error_code, then prints the times and the ratio.
+#
+#   scripts/bench-analyzer.sh              # 300 MiB
+#   SIZE=1GiB KEEP=1 scripts/bench-analyzer.sh
+#
+# Uses hyperfine when installed (apt-get install hyperfine), else bash's
+# time over RUNS runs. The corpus is read once beforehand so both tools
+# start from the page cache.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE=${SIZE:-300MiB}
+RUNS=${RUNS:-3}
+MTAIL=${MTAIL:-$(command -v mtail || true)}
+if [ -z "$MTAIL" ]; then
+	echo "mtail not found (Debian: apt-get install mtail, or scripts/install-tools.sh)" >&2
+	exit 1
+fi
+WORK=$(mktemp -d)
+if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$WORK"' EXIT; else echo "keeping $WORK"; fi
+
+echo "== build"
+go build -o "$WORK/analyzer" ./cmd/secondme_error_analyzer
+go build -o "$WORK/gencorpus" ./analyze/internal/corpusgen/gencorpus
+echo "== generate a $SIZE mixed log"
+"$WORK/gencorpus" -kind bench -size "$SIZE" -o "$WORK/big.log" -truth "$WORK/truth.json"
+bytes=$(stat -c %s "$WORK/big.log")
+lines=$(wc -l <"$WORK/big.log")
+cat "$WORK/big.log" >/dev/null
+
+analyzer=("$WORK/analyzer" --format=prometheus --no-progress "$WORK/big.log")
+mtail=("$MTAIL" --one_shot --one_shot_format=prometheus --logs "$WORK/big.log" --progs bench/mtail/)
+
+echo "== correctness: per-code counts of both tools"
+"${analyzer[@]}" >"$WORK/analyzer.prom"
+"${mtail[@]}" >"$WORK/mtail.prom" 2>"$WORK/mtail.err"
+# Sum secondme_api_errors_total by error_code, non-zero only.
+bycode() {
+	awk '/^secondme_api_errors_total\{/ {
+		if (match($0, /error_code="[^"]*"/)) {
+			code = substr($0, RSTART + 12, RLENGTH - 13); v = $NF + 0
+			if (v > 0) sum[code] += v
+		}
+	} END { for (c in sum) printf "%s %d\n", c, sum[c] }' "$1" | sort
+}
+bycode "$WORK/analyzer.prom" >"$WORK/analyzer.codes"
+bycode "$WORK/mtail.prom" >"$WORK/mtail.codes"
+if ! diff -u "$WORK/mtail.codes" "$WORK/analyzer.codes"; then
+	echo "FAIL: per-code counts differ (mtail vs analyzer)" >&2
+	exit 1
+fi
+total=$(awk '{s += $2} END {print s}' "$WORK/analyzer.codes")
+echo "ok: $(wc -l <"$WORK/analyzer.codes") codes, $total error envelopes in $lines lines ($bytes bytes)"
+
+echo "== timing"
+if command -v hyperfine >/dev/null; then
+	hyperfine --warmup 1 --runs "$RUNS" --export-json "$WORK/hyperfine.json" \
+		-n analyzer "${analyzer[*]} >/dev/null" -n mtail "${mtail[*]} >/dev/null 2>&1"
+	read -r ta tm < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(r[0]["median"], r[1]["median"])' "$WORK/hyperfine.json")
+else
+	# Best of RUNS for the analyzer, one run of mtail (it is the slow one).
+	best() {
+		local b="" t
+		for _ in $(seq "$1"); do
+			/usr/bin/time -f %e -o "$WORK/time" "${@:2}" >/dev/null 2>&1
+			t=$(tail -1 "$WORK/time")
+			if [ -z "$b" ] || awk -v a="$t" -v b="$b" 'BEGIN{exit !(a<b)}'; then b=$t; fi
+		done
+		echo "$b"
+	}
+	ta=$(best "$RUNS" "${analyzer[@]}")
+	tm=$(best 1 "${mtail[@]}")
+fi
+/usr/bin/time -f %M -o "$WORK/rss" "${analyzer[@]}" >/dev/null
+rss=$(tail -1 "$WORK/rss")
+cpu=$(awk -F: '/model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuinfo)
+awk -v ta="$ta" -v tm="$tm" -v b="$bytes" -v rss="$rss" -v cpu="$cpu" -v n="$(nproc)" 'BEGIN {
+	printf "cpu        %s (%d cores)\n", cpu, n
+	printf "analyzer   %7.2f s  %7.1f MiB/s  peak RSS %.0f MiB\n", ta, b / ta / 1048576, rss / 1024
+	printf "mtail      %7.2f s  %7.1f MiB/s\n", tm, b / tm / 1048576
+	printf "ratio      %7.1fx\n", tm / ta
+}'
