@@ -27,8 +27,10 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
-ARG TARGETOS=linux
-ARG TARGETARCH=amd64
+# Set by BuildKit for the platform being built (docker buildx build --platform ...);
+# empty under the legacy builder, where go then builds for the build host.
+ARG TARGETOS
+ARG TARGETARCH
 ARG VERSION=dev
 ARG REVISION=unknown
 ARG BRANCH=unknown

@@ -46,5 +46,10 @@ demo:
 clean:
 	rm -rf $(BIN)
 
+## generate: regenerate every committed artefact (dashboards, PrometheusRule, README catalog table)
+generate: dashboards
+	$(GO) run ./deploy/kubernetes/genrule
+	$(GO) run ./catalog/cmd/gencatalogdoc
+
 dashboards:
 	$(GO) run ./grafana/cmd/gendashboards

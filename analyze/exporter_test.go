@@ -80,10 +80,13 @@ func TestPrometheusFormatMatchesExporter(t *testing.T) {
 					t.Errorf("exporter: %v", err)
 				}
 			}()
-			// Poll until the exporter has read every record.
+			// Poll until the exporter has read every record, then compare
+			// one more gather: a gather is not atomic across metric
+			// families, so the one that saw the last record may have
+			// collected other families a moment before it.
 			deadline := time.Now().Add(30 * time.Second)
 			var got bytes.Buffer
-			for {
+			for done := false; ; {
 				fams, err := e.Registry().Gather()
 				if err != nil {
 					t.Fatal(err)
@@ -100,8 +103,12 @@ func TestPrometheusFormatMatchesExporter(t *testing.T) {
 						lines = f.Metric[0].GetCounter().GetValue()
 					}
 				}
-				if lines >= float64(res.Records) {
+				if done {
 					break
+				}
+				if lines >= float64(res.Records) {
+					done = true
+					continue
 				}
 				if time.Now().After(deadline) {
 					t.Fatalf("exporter read %v records, the analyzer %d", lines, res.Records)

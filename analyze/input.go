@@ -118,7 +118,10 @@ func openInput(in Input, progress *atomic.Int64, read *int64) (io.Reader, func()
 			rc.Close()
 			return nil, nil, fmt.Errorf("gzip %s: %w", in.Name, err)
 		}
-		return zr, func() error { zr.Close(); return rc.Close() }, nil
+		// Inflating costs more than parsing; decoding ahead in another
+		// goroutine lets the two overlap on a second core.
+		ra := newReadAhead(zr, readBufferSize, 3)
+		return ra, func() error { ra.Close(); zr.Close(); return rc.Close() }, nil
 	}
 	return br, rc.Close, nil
 }
@@ -139,4 +142,89 @@ func (c *countingReader) Read(p []byte) (int, error) {
 		c.n.Add(int64(n))
 	}
 	return n, err
+}
+
+// readAhead reads its source in its own goroutine into a few large buffers,
+// so that producing the bytes (gzip inflation) and consuming them (line
+// splitting and parsing) run in parallel. Memory: n buffers of size bytes.
+type readAhead struct {
+	full   chan chunk
+	free   chan []byte
+	done   chan struct{}
+	exited chan struct{}
+	cur    []byte // unread part of the current chunk
+	held   []byte // the current chunk's buffer, returned to free when used up
+	err    error  // the error that ended the source, after cur
+	closed bool
+}
+
+type chunk struct {
+	b   []byte
+	err error
+}
+
+func newReadAhead(r io.Reader, size, n int) *readAhead {
+	ra := &readAhead{full: make(chan chunk, n), free: make(chan []byte, n),
+		done: make(chan struct{}), exited: make(chan struct{})}
+	for range n {
+		ra.free <- make([]byte, size)
+	}
+	go ra.fill(r)
+	return ra
+}
+
+func (ra *readAhead) fill(r io.Reader) {
+	defer close(ra.exited)
+	defer close(ra.full)
+	for {
+		var buf []byte
+		select {
+		case buf = <-ra.free:
+		case <-ra.done:
+			return
+		}
+		k, err := io.ReadFull(r, buf)
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			err = io.EOF // a short last chunk
+		}
+		select {
+		case ra.full <- chunk{buf[:k], err}:
+		case <-ra.done:
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (ra *readAhead) Read(p []byte) (int, error) {
+	for len(ra.cur) == 0 {
+		if ra.err != nil {
+			return 0, ra.err
+		}
+		if ra.held != nil {
+			ra.free <- ra.held[:cap(ra.held)] // never blocks: n buffers, n slots
+			ra.held = nil
+		}
+		c, ok := <-ra.full
+		if !ok {
+			return 0, io.EOF
+		}
+		ra.cur, ra.held, ra.err = c.b, c.b, c.err
+	}
+	n := copy(p, ra.cur)
+	ra.cur = ra.cur[n:]
+	return n, nil
+}
+
+// Close stops the goroutine and waits for it, so the source can be closed
+// safely afterwards.
+func (ra *readAhead) Close() {
+	if ra.closed {
+		return
+	}
+	ra.closed = true
+	close(ra.done)
+	<-ra.exited
 }

@@ -73,7 +73,9 @@ type Result struct {
 	// Records and Bytes are what secondme_exporter_lines_total and
 	// secondme_exporter_bytes_total count.
 	Records, Bytes int64
-	Oversized      int64
+	// Oversized and Overflows count the records skipped for exceeding
+	// MaxRecordBytes and the multi-line bounds.
+	Oversized, Overflows int64
 	// Keys in order of first appearance; a key's index is its id.
 	Keys []KeyStats
 	// Shapes counts timed envelopes by timestamp.Shape name.

@@ -268,18 +268,26 @@ func (s *scanner) line(line []byte) {
 
 func (s *scanner) oversized() {
 	s.src.Oversized()
+	s.skipped()
+	s.res.Oversized++
+}
+
+// skipped counts a record that was read but not parsed. On the timeline it
+// is a record without an envelope: it has no bytes left to read a time from.
+func (s *scanner) skipped() {
 	s.in.Records++
 	s.res.Records++
-	s.res.Oversized++
-	s.pendRecs++ // on the timeline it is a record without an envelope
+	s.pendRecs++
 }
 
 // overflowed accounts a multi-line record the assembler dropped for
-// exceeding its bounds the way the exporter does today: the tailer reports
-// it through Hooks.Oversized when the hooks have no MultilineOverflow
-// method, and the exporter's have none, so it is an oversized record.
-// TestPrometheusFormatMatchesExporter pins this.
-func (s *scanner) overflowed(lines, size int) { s.oversized() }
+// exceeding its bounds, as the exporter does (metrics.Source
+// MultilineOverflow: a record, malformed as multiline_overflow, no bytes).
+func (s *scanner) overflowed(lines, size int) {
+	s.src.MultilineOverflow()
+	s.skipped()
+	s.res.Overflows++
+}
 
 // record is called for every complete record. This is the hot path: most
 // records carry no envelope and cost the parser's pre-filter plus a few

@@ -116,7 +116,7 @@ func TestScanTimeInheritance(t *testing.T) {
 func TestScanLongLines(t *testing.T) {
 	env := `2026-11-24T10:00:00Z {"code":401,"error_code":"oauth2.token.expired"}`
 	long := env + " " + strings.Repeat("y", 3*readBufferSize) // within a 4 MiB limit
-	huge := strings.Repeat("z", 5<<20)                         // beyond it
+	huge := strings.Repeat("z", 5<<20)                        // beyond it
 	in := strings.Join([]string{env + "\r", long, huge, env, huge}, "\n") + "\n"
 	opts := DefaultOptions()
 	opts.MaxRecordBytes = 4 << 20

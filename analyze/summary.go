@@ -76,9 +76,14 @@ func (r *Result) Summarize(o SummaryOptions) (*report.Document, error) {
 		Untimed:   r.Untimed,
 		Location:  r.Options.Location.String(),
 	}
-	if r.Oversized > 0 {
-		d.MalformedByReason[string(parser.ReasonOversized)] += r.Oversized
-		d.Envelopes.Malformed += r.Oversized
+	for reason, n := range map[parser.MalformedReason]int64{
+		parser.ReasonOversized:         r.Oversized,
+		parser.ReasonMultilineOverflow: r.Overflows,
+	} {
+		if n > 0 {
+			d.MalformedByReason[string(reason)] += n
+			d.Envelopes.Malformed += n
+		}
 	}
 
 	codes := map[string]*report.CodeRow{}

@@ -44,7 +44,8 @@ type Options struct {
 	// configuration file names its own).
 	CatalogFile string
 	// Global holds the flag values of the global settings; a configuration
-	// file overrides the ones it sets.
+	// file overrides the ones it sets. The zero value means
+	// config.DefaultGlobalConfig.
 	Global config.GlobalConfig
 
 	// Web holds the exporter-toolkit flags (listen addresses, web config
@@ -95,13 +96,11 @@ type sourceState struct {
 	metrics *metrics.Source
 }
 
-func newSourceState(m *metrics.Source, p parserFactory) *sourceState {
+func newSourceState(m *metrics.Source, newParser func() *parser.Parser) *sourceState {
 	st := &sourceState{metrics: m}
-	st.parsers.New = func() any { return p() }
+	st.parsers.New = func() any { return newParser() }
 	return st
 }
-
-type parserFactory func() *parser.Parser
 
 // New loads the configuration, builds the registry and the tailer, and
 // hands the tailer its inputs. Nothing is read until Run.
@@ -170,6 +169,9 @@ func (e *Exporter) Config() *config.Config {
 func (e *Exporter) Ready() bool { return e.tailer.Ready() }
 
 func (e *Exporter) loadConfig() (*config.Config, error) {
+	if e.opts.Global == (config.GlobalConfig{}) {
+		e.opts.Global = config.DefaultGlobalConfig
+	}
 	if e.opts.demoPath != "" {
 		return demoConfig(e.opts.demoPath, e.opts.Global)
 	}

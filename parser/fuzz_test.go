@@ -34,7 +34,37 @@ func FuzzParse(f *testing.F) {
 		if fresh := New(nil).Parse(in); fresh != got {
 			t.Errorf("a used parser says %+v, a fresh one %+v", got, fresh)
 		}
+		if generic := parseGeneric(in); generic != got {
+			t.Errorf("the JSON fast path says %+v, the generic tokenizer %+v", got, generic)
+		}
 	})
+}
+
+// parseGeneric parses with the JSON fast path switched off.
+func parseGeneric(in []byte) Envelope {
+	fastJSON = false
+	defer func() { fastJSON = true }()
+	return New(nil).Parse(in)
+}
+
+// TestFastPathAgrees: the JSON fast path and the generic tokenizer agree on
+// every shape and every line of the corpus.
+func TestFastPathAgrees(t *testing.T) {
+	p := New(nil)
+	for name, tc := range shapes {
+		if got, generic := p.Parse([]byte(tc.in)), parseGeneric([]byte(tc.in)); got != generic {
+			t.Errorf("%s: fast %+v generic %+v", name, got, generic)
+		}
+	}
+	data, err := os.ReadFile("testdata/corpus.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if got, generic := p.Parse(line), parseGeneric(line); got != generic {
+			t.Errorf("fast %+v generic %+v: %q", got, generic, line)
+		}
+	}
 }
 
 // FuzzAssembler checks that the Assembler never panics, never loses or

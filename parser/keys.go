@@ -25,31 +25,59 @@ func classifyKey(key []byte) keyKind {
 	if len(key) < 3 {
 		return kNone
 	}
+	// Fast paths: the spellings loggers use most, compared whole.
+	switch len(key) {
+	case 4:
+		switch string(key) {
+		case "code":
+			return kCode
+		case "data":
+			return kMsg
+		case "path":
+			return kReq
+		}
+	case 6:
+		switch string(key) {
+		case "status":
+			return kStatus
+		case "method":
+			return kReq
+		}
+	case 7:
+		switch string(key) {
+		case "message":
+			return kMsg
+		case "request":
+			return kReq
+		}
+	case 10:
+		if string(key) == "error_code" {
+			return kErr
+		}
+	}
 	// Fast reject on the last two letters, which every name below has in a
 	// few combinations (code, status, message, data, method, request, uri,
 	// path, url, route, requestline); the upstream* family starts with "upst".
 	if !knownTail(key[len(key)-2]|0x20, key[len(key)-1]|0x20) && !upstreamPrefix(key) {
 		return kNone
 	}
-	var buf [24]byte
+	// Normalise the last "."-segment backwards into the tail of buf.
+	var buf [32]byte
 	n, full := 0, true
 	for i := len(key) - 1; i >= 0; i-- {
-		c := key[i]
+		c := lowerKey[key[i]]
+		if c == 0 {
+			continue // '_' and '-'
+		}
 		if c == '.' {
 			break
-		}
-		if c == '_' || c == '-' {
-			continue
 		}
 		if n == len(buf) {
 			full = false
 			break
 		}
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
 		n++
-		buf[len(buf)-n] = c
+		buf[(len(buf)-n)&(len(buf)-1)] = c // the mask spares a bounds check
 	}
 	if n < 3 {
 		return kNone
@@ -80,6 +108,19 @@ func classifyKey(key []byte) keyKind {
 	}
 	return kNone
 }
+
+// lowerKey maps a key byte to its normalised form: ASCII lowercase, 0 for the
+// separators "_" and "-" that normalisation drops.
+var lowerKey = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if i >= 'A' && i <= 'Z' {
+			t[i] = byte(i) + 'a' - 'A'
+		}
+	}
+	t['_'], t['-'] = 0, 0
+	return t
+}()
 
 // knownTail reports whether a key ending in the (lowercased) letters a, b may
 // normalise to one of classifyKey's names.

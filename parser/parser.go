@@ -109,6 +109,7 @@ type Parser struct {
 	armed      bool // the previous standalone token was an HTTP request line
 	arrErr     bool // an error key's value is the array being opened
 	arrPrefix  uint32
+	special    bool // some frame is an error key's array or an access line: flush must look at words
 }
 
 // New returns a Parser classifying against cat (catalog.Default() when nil).
@@ -154,7 +155,7 @@ func (p *Parser) reset() {
 	p.seq, p.overflow = 0, 0
 	p.best, p.bad = cand{}, cand{}
 	p.success, p.respStatus = false, 0
-	p.sawReq, p.sawAccess, p.deepErr, p.armed, p.arrErr = false, false, false, false, false
+	p.sawReq, p.sawAccess, p.deepErr, p.armed, p.arrErr, p.special = false, false, false, false, false, false
 }
 
 func (p *Parser) result() Envelope {

@@ -1,8 +1,7 @@
 package parser
 
 import (
-	"encoding/binary"
-	"math/bits"
+	"bytes"
 )
 
 // The pre-filter proves that a record holds no envelope. Every key the tokenizer
@@ -20,88 +19,50 @@ import (
 // maxKeyLookBack bounds the bytes walked back from a needle to find the key's start.
 const maxKeyLookBack = 40
 
-// interesting reports whether b may hold an envelope. One SWAR pass over 16
-// bytes at a time flags the anchor bytes 'd'/'D' (of "ode"), 'u'/'U' (of
-// "tatus") and 'H' (of "HTTP/"); each flagged byte is checked against its
-// neighbours, and only a full needle goes on to keyAt. Rare anchors matter: an
-// IndexByte loop per needle (or bytes.Index, which anchors on the frequent 'o'
-// and 't') spends its time restarting on false hits, and five passes cost five
-// times the memory traffic.
+// interesting reports whether b may hold an envelope. "HTTP/" is found by
+// IndexByte on 'H', rare in log text. For the keys, pairBlocks (SSE2 on amd64)
+// flags each 'd' preceded by 'o' ("code") and each 'u' preceded by 't'
+// ("status"), in any case; anchorAt checks each flag exactly and only a full
+// key goes on to keyAt. Pairs matter: 'd' and 'u' alone are frequent in log
+// text, and an IndexByte loop per needle (or bytes.Index, which anchors on the
+// even more frequent 'o' and 't') spends its time restarting on false hits.
 func interesting(b []byte) bool {
-	const (
-		lo  = 0x0101010101010101
-		hi  = 0x8080808080808080
-		low = 0x2020202020202020 // ASCII lowercase bit
-		d   = 'd' * lo
-		u   = 'u' * lo
-		h   = 'H' * lo
-	)
-	i := 0
-	for ; i+16 <= len(b); i += 16 {
-		w0 := binary.LittleEndian.Uint64(b[i:])
-		w1 := binary.LittleEndian.Uint64(b[i+8:])
-		a0, a1 := w0|low, w1|low
-		x0, y0, z0 := a0^d, a0^u, w0^h
-		x1, y1, z1 := a1^d, a1^u, w1^h
-		// (x-lo)&^x has the high bit set in every zero byte of x (and possibly
-		// in a byte above one): a superset of the matches, checked below.
-		m0 := ((x0 - lo) &^ x0) | ((y0 - lo) &^ y0) | ((z0 - lo) &^ z0)
-		m1 := ((x1 - lo) &^ x1) | ((y1 - lo) &^ y1) | ((z1 - lo) &^ z1)
-		if (m0|m1)&hi == 0 {
-			continue
+	off := 0
+	for {
+		rest := b[off:]
+		k := pairBlocks(rest)
+		if k < 0 {
+			off += len(rest) &^ 15
+			break
 		}
-		for m := m0 & hi; m != 0; m &= m - 1 {
-			if anchorAt(b, i+bits.TrailingZeros64(m)>>3) {
-				return true
-			}
+		// Resuming after a 'd' or 'u' misses no pair: neither starts one.
+		if anchorAt(b, off+k) {
+			return true
 		}
-		for m := m1 & hi; m != 0; m &= m - 1 {
-			if anchorAt(b, i+8+bits.TrailingZeros64(m)>>3) {
-				return true
-			}
-		}
+		off += k + 1
 	}
-	if i < len(b) && len(b) >= 16 {
-		// The tail: one more SWAR block, overlapping bytes already checked
-		// (checking a byte twice is harmless).
-		return interestingBlock(b, len(b)-16)
-	}
-	for ; i < len(b); i++ {
-		if c := b[i] | 0x20; (c == 'd' || c == 'u' || b[i] == 'H') && anchorAt(b, i) {
+	for i := max(off, 1); i < len(b); i++ { // the tail after the last whole block
+		c, p := b[i]|0x20, b[i-1]|0x20
+		if ((c == 'd' && p == 'o') || (c == 'u' && p == 't')) && anchorAt(b, i) {
 			return true
 		}
 	}
-	return false
+	return httpStatus(b)
 }
 
-// interestingBlock is interesting's loop body for the 16 bytes at i.
-func interestingBlock(b []byte, i int) bool {
-	const (
-		lo  = 0x0101010101010101
-		hi  = 0x8080808080808080
-		low = 0x2020202020202020
-		d   = 'd' * lo
-		u   = 'u' * lo
-		h   = 'H' * lo
-	)
-	w0 := binary.LittleEndian.Uint64(b[i:])
-	w1 := binary.LittleEndian.Uint64(b[i+8:])
-	a0, a1 := w0|low, w1|low
-	x0, y0, z0 := a0^d, a0^u, w0^h
-	x1, y1, z1 := a1^d, a1^u, w1^h
-	m0 := ((x0 - lo) &^ x0) | ((y0 - lo) &^ y0) | ((z0 - lo) &^ z0)
-	m1 := ((x1 - lo) &^ x1) | ((y1 - lo) &^ y1) | ((z1 - lo) &^ z1)
-	for m := m0 & hi; m != 0; m &= m - 1 {
-		if anchorAt(b, i+bits.TrailingZeros64(m)>>3) {
+// httpStatus finds `HTTP/1.1" 200` through IndexByte on 'H', rare in log text.
+func httpStatus(b []byte) bool {
+	for i := 0; ; {
+		k := bytes.IndexByte(b[i:], 'H')
+		if k < 0 {
+			return false
+		}
+		i += k
+		if i+5 <= len(b) && string(b[i:i+5]) == "HTTP/" && accessStatusAt(b, i+5) {
 			return true
 		}
+		i++
 	}
-	for m := m1 & hi; m != 0; m &= m - 1 {
-		if anchorAt(b, i+8+bits.TrailingZeros64(m)>>3) {
-			return true
-		}
-	}
-	return false
 }
 
 // anchorAt checks the needle around a flagged byte at i.
@@ -118,7 +79,7 @@ func anchorAt(b []byte, i int) bool {
 		return i >= 4 && b[i+1]|0x20 == 's' && b[i-1]|0x20 == 't' && b[i-2]|0x20 == 'a' &&
 			b[i-3]|0x20 == 't' && b[i-4]|0x20 == 's' && keyAt(b, i+2)
 	}
-	return b[i] == 'H' && i+5 <= len(b) && string(b[i:i+5]) == "HTTP/" && accessStatusAt(b, i+5)
+	return false
 }
 
 // keyAt checks a key that ends at end: its kind, a separator, a plausible value.

@@ -159,6 +159,9 @@ func (p *Parser) scan(b []byte, lvl int) {
 		case clOpen:
 			p.push(c)
 			i++
+			if c == '{' && fastJSON && p.overflow == 0 {
+				i, _ = p.fastObject(b, i, lvl, base)
+			}
 		case clClose:
 			p.closeBy(c, base)
 			i++
@@ -192,13 +195,18 @@ func (p *Parser) scan(b []byte, lvl int) {
 // wordEnd returns the end of the bareword starting at i. Quotes inside a word
 // belong to it (can't, O'Brien): only a quote at a token start opens a string.
 func wordEnd(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		if cl := class[b[i]]; cl != clWord && cl != clQuote {
-			break
-		}
+	for i++; i < len(b) && inWord[b[i]]; i++ {
 	}
 	return i
 }
+
+// inWord marks the bytes a bareword continues with: word bytes and quotes.
+var inWord = func() (t [256]bool) {
+	for c := range t {
+		t[c] = class[c] == clWord || class[c] == clQuote
+	}
+	return t
+}()
 
 // strPrefixQuote returns the index of the quote of a Python u'…', b'…', r'…',
 // rb'…' string starting at i, or 0.
@@ -228,6 +236,9 @@ func scanString(b []byte, i int) (s, e, next int, trunc bool) {
 			return i + 1, len(b), len(b), true
 		}
 		e := j + k
+		if b[e-1] != '\\' || e-1 == i {
+			return i + 1, e, e + 1, false
+		}
 		bs := 0
 		for e-1-bs > i && b[e-1-bs] == '\\' {
 			bs++
@@ -429,6 +440,9 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 		return
 	}
 	t.has = false
+	if !t.str && !p.armed && !p.special {
+		return // a plain word of text: the common case
+	}
 	raw := b[t.s:t.e]
 	if n := len(p.stack); n > 1 && p.overflow == 0 && p.stack[n-1].arrErr {
 		f := &p.stack[n-1]
@@ -461,7 +475,7 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 				f.status, f.statusSet = int32(v), true
 			}
 			f.access = true
-			p.sawAccess = true
+			p.sawAccess, p.special = true, true
 			if p.respStatus == 0 {
 				p.respStatus = v
 			}
@@ -519,6 +533,7 @@ func (p *Parser) recurse(raw []byte, lvl int) {
 func (p *Parser) push(open byte) {
 	arr := p.arrErr && open == '['
 	p.arrErr = false
+	p.special = p.special || arr
 	if len(p.stack) >= maxDepth {
 		p.overflow++
 		return
@@ -544,6 +559,10 @@ func (p *Parser) closeBy(c byte, base int) {
 		want = '('
 	}
 	top := len(p.stack) - 1
+	if top > base && p.stack[top].open == want {
+		p.pop(false) // the common case: the closer matches the innermost opener
+		return
+	}
 	for d := 0; d < 8 && top-d > base; d++ {
 		o := p.stack[top-d].open
 		if o == want {
@@ -572,6 +591,9 @@ func (p *Parser) pop(eof bool) {
 
 // judge turns a closed frame into candidates (see README, "Precedence").
 func (p *Parser) judge(f *frame, eof bool, parent *frame) {
+	if !f.errSet && !f.pendSet && f.nCodes == 0 {
+		return // no error key, nothing from below, no code: nothing to judge
+	}
 	trunc := eof && f.open == '{'
 	code, cst := f.pickCode()
 	if f.errSet {

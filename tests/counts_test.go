@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -137,5 +136,3 @@ func singleValue(t *testing.T, prom promClient, expr string, at time.Time) float
 	}
 	return v
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -55,7 +55,7 @@ func TestScenario4DashboardQueriesReturnData(t *testing.T) {
 		return "pinned"
 	}
 	start := time.Now()
-	waitFor(t, "every dashboard query returns data", 90*time.Second, exp.proc, func() (bool, error) {
+	waitForEvery(t, "every dashboard query returns data", 90*time.Second, time.Second, exp.proc, func() (bool, error) {
 		var missing []string
 		now := time.Now()
 		for i, q := range queries {

@@ -220,9 +220,16 @@ func (p *proc) dumpLog() {
 	p.t.Logf("----- %s log (%s), last 8 KiB -----\n%s", p.name, p.logPath, p.logTail(8<<10))
 }
 
-// waitFor polls cond until it returns true, the deadline passes or the process ends.
-// cond's error, if any, is reported as the last observation on timeout.
+// waitFor polls cond every pollInterval until it returns true, the deadline passes or
+// the process ends. cond's error, if any, is reported as the last observation on timeout.
 func waitFor(t *testing.T, what string, timeout time.Duration, watch *proc, cond func() (bool, error)) {
+	t.Helper()
+	waitForEvery(t, what, timeout, pollInterval, watch, cond)
+}
+
+// waitForEvery is waitFor with its own poll interval, for conditions that are costly to
+// evaluate or that observe a state over a long stretch.
+func waitForEvery(t *testing.T, what string, timeout, every time.Duration, watch *proc, cond func() (bool, error)) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	var last error
@@ -240,7 +247,7 @@ func waitFor(t *testing.T, what string, timeout time.Duration, watch *proc, cond
 		if time.Now().After(deadline) {
 			t.Fatalf("%s: not reached within %s (last observation: %v)", what, timeout, last)
 		}
-		time.Sleep(pollInterval) // a poll interval, not a synchronisation
+		time.Sleep(every) // a poll interval, not a synchronisation
 	}
 }
 

@@ -108,7 +108,7 @@ func TestScenario1RefreshTokenRevokedSpike(t *testing.T) {
 	quietChecks := 0
 	revokedExpr := fmt.Sprintf(`job_source_error_code:secondme_api_errors:rate5m{job=%q, error_code=%q}`, job, demo.DefaultSpikeCode)
 	var baselineRate float64
-	waitFor(t, "baseline observed", time.Duration(baseline+30)*time.Second, exp.proc, func() (bool, error) {
+	waitForEvery(t, "baseline observed", time.Duration(baseline+30)*time.Second, 250*time.Millisecond, exp.proc, func() (bool, error) {
 		if log.lines.Load() >= spikeStart-int64(rate) { // stop a second before the spike
 			return true, nil
 		}
@@ -251,6 +251,15 @@ func TestScenario1RefreshTokenRevokedSpike(t *testing.T) {
 		return reflect.DeepEqual(names, deliverable(t, want)), fmt.Errorf("delivered to %v, want %v", names, deliverable(t, want))
 	})
 	run.wait(t, 60*time.Second, records)
+	// Every shipped rule evaluated without error on Prometheus 2.42.
+	bad, err := prom.unhealthyRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) > 0 {
+		t.Errorf("rules failing in Prometheus:\n%s", strings.Join(bad, "\n"))
+	}
+	t.Logf("%s fired with %v and was delivered to %v", spikeAlert, fired.Labels, want)
 }
 
 // deliverable drops the receivers without integrations (they receive nothing).

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/tls"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -161,9 +160,4 @@ func startAlertmanager(t *testing.T, cfgFile string) (*proc, string) {
 			}
 		})
 	return p, "http://" + addr
-}
-
-// tlsClientFor trusts the given CA only.
-func tlsClientFor(pool *tls.Config) *http.Client {
-	return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: pool}}
 }

@@ -78,14 +78,6 @@ func byName(m map[string]int64) []kv {
 	return out
 }
 
-func sum(m map[string]int64) int64 {
-	var n int64
-	for _, v := range m {
-		n += v
-	}
-	return n
-}
-
 // humanBytes renders a byte count with a base-2 unit.
 func humanBytes(n int64) string {
 	const unit = 1024

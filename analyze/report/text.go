@@ -54,7 +54,9 @@ func (p *textWriter) table(write func(tw *tabwriter.Writer)) {
 	p.err = tw.Flush()
 }
 
-func (p *textWriter) section(title string) { p.f("\n%s\n%s\n", title, strings.Repeat("-", len([]rune(title)))) }
+func (p *textWriter) section(title string) {
+	p.f("\n%s\n%s\n", title, strings.Repeat("-", len([]rune(title))))
+}
 
 func (p *textWriter) header(d *Document) {
 	p.f("SecondMe error analysis, source %q\n", d.Source)

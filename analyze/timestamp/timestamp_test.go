@@ -25,7 +25,7 @@ func TestExtract(t *testing.T) {
 			"2026-11-24T10:00:00Z", Leading},
 		"rfc3339 millis and offset": {`2026-11-24T18:00:00.250+08:00 WARN refresh failed`,
 			"2026-11-24T10:00:00.25Z", Leading},
-		"rfc3339 nanos": {`2026-11-24T10:00:00.123456789Z x`, "2026-11-24T10:00:00.123456789Z", Leading},
+		"rfc3339 nanos":        {`2026-11-24T10:00:00.123456789Z x`, "2026-11-24T10:00:00.123456789Z", Leading},
 		"offset without colon": {`2026-11-24T05:00:00-0500 x`, "2026-11-24T10:00:00Z", Leading},
 		"offset hours only":    {`2026-11-24T12:00:00+02 x`, "2026-11-24T10:00:00Z", Leading},
 		"space separator no zone": {`2026-11-24 10:00:00 ERROR upstream said {"code":500}`,

@@ -37,6 +37,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
+	// An input whose name starts with "@" is a file, not a list of
+	// arguments to expand.
+	kingpin.EnableFileExpansion = false
 	def := analyze.DefaultConfig()
 	app := kingpin.New(name, "Replays SecondMe client logs offline: totals, top error codes with their meaning, "+
 		"a timeline with spikes; the counters the exporter would expose; the alerts the rules would have fired "+
@@ -75,6 +78,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if _, err := app.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "%s: %s\n", name, err)
 		return 2
+	}
+	for i, in := range *inputs {
+		if in == "" {
+			// kingpin hands a lone "-" argument over as "".
+			(*inputs)[i] = "-"
+		}
 	}
 	logger := promslog.New(logConfig)
 

@@ -236,17 +236,36 @@ func (c *child) caughtUp(t *testing.T, code string, want float64) scrape {
 	return s
 }
 
-// waitPositionsSaved waits until the positions file has been written after
-// the moment the exporter was seen to have counted everything: the offset
-// it holds then covers every record read so far.
-func waitPositionsSaved(t *testing.T, path string, after time.Time) {
+// waitPositionsSaved waits until the positions file records log as read to
+// its current end: from then on, a crash cannot make the next process
+// count any of the records written so far again.
+func waitPositionsSaved(t *testing.T, pos, log string) {
 	t.Helper()
-	waitFor(t, "the positions file to be saved", func() (bool, string) {
-		fi, err := os.Stat(path)
+	fi, err := os.Stat(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the positions file to cover "+log, func() (bool, string) {
+		b, err := os.ReadFile(pos)
 		if err != nil {
 			return false, err.Error()
 		}
-		return fi.ModTime().After(after), fi.ModTime().String()
+		// The tailer's on-disk format (tailer/positions.go).
+		var pf struct {
+			Files []struct {
+				Path   string `json:"path"`
+				Offset int64  `json:"offset"`
+			} `json:"files"`
+		}
+		if err := json.Unmarshal(b, &pf); err != nil {
+			return false, err.Error()
+		}
+		for _, f := range pf.Files {
+			if f.Path == log && f.Offset == fi.Size() {
+				return true, ""
+			}
+		}
+		return false, string(b)
 	})
 }
 
@@ -270,7 +289,7 @@ func TestRestartAfterKill9(t *testing.T) {
 
 	c := start(t, args...)
 	c.caughtUp(t, codeA, 50)
-	waitPositionsSaved(t, pos, time.Now())
+	waitPositionsSaved(t, pos, log)
 	appendLines(t, log, envelope(codeB, 401), 30)
 	c.caughtUp(t, codeB, 30)
 	if err := c.cmd.Process.Kill(); err != nil { // SIGKILL: no chance to save

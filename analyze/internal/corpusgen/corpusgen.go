@@ -50,7 +50,6 @@ type writer struct {
 	lines int64
 	bytes int64
 	err   error
-	buf   []byte
 }
 
 func (w *writer) line(b []byte) {
