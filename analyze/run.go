@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -266,7 +267,7 @@ func backtestSection(bt *backtest.Result, c Config) *report.Backtest {
 			Annotations:  a.Annotations.Map(),
 			PendingSince: a.PendingSince.UTC(),
 			Start:        a.Start.UTC(),
-			PeakValue:    a.PeakValue,
+			PeakValue:    roundSignificant(a.PeakValue),
 			PeakAt:       a.PeakAt.UTC(),
 		}
 		end := bt.End
@@ -339,4 +340,15 @@ func labelMap(ls model.LabelSet) map[string]string {
 		m[string(k)] = string(v)
 	}
 	return m
+}
+
+// roundSignificant keeps 10 significant digits: PromQL's rate arithmetic
+// leaves last-bit noise (300.99999999999994) that would make reports differ
+// between CPU architectures (fused multiply-add) for no information.
+func roundSignificant(v float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 10, 64), 64)
+	if err != nil {
+		return v // ±Inf and NaN format and parse back; nothing else fails
+	}
+	return r
 }

@@ -1,11 +1,9 @@
 package analyze
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -108,16 +106,13 @@ func Scan(ctx context.Context, inputs []Input, opts Options) (*Result, error) {
 	m := metrics.New(reg, opts.Catalog, opts.MaxUnknownCodes)
 	s := &scanner{
 		opts:    opts,
-		parser:  parser.New(opts.Catalog),
 		src:     m.Source(opts.Source),
 		ex:      timestamp.Extractor{Location: opts.Location},
 		res:     newResult(opts, reg),
 		resNano: int64(opts.Resolution),
 	}
-	s.emit = s.record
-	buf := make([]byte, readBufferSize)
 	for _, in := range inputs {
-		st, err := s.scanInput(ctx, in, &buf)
+		st, err := s.scanInput(ctx, in)
 		s.res.Inputs = append(s.res.Inputs, st)
 		if err != nil {
 			return nil, err
@@ -127,16 +122,14 @@ func Scan(ctx context.Context, inputs []Input, opts Options) (*Result, error) {
 	return s.res, nil
 }
 
-// scanner holds the state of one Scan. It is used by one goroutine.
+// scanner is the consuming end of a scan: it sees every record, in order,
+// with its envelope, and keeps the counts. It is used by one goroutine.
 type scanner struct {
 	opts    Options
-	parser  *parser.Parser
-	asm     *parser.Assembler
 	src     *metrics.Source
 	ex      timestamp.Extractor
 	res     *Result
 	resNano int64
-	emit    func([]byte) // s.record, bound once so Add does not allocate a closure per line
 
 	// Per input.
 	in       *InputStats
@@ -153,117 +146,6 @@ type scanner struct {
 	// those without an envelope since the last timed one, and envelopes
 	// waiting for the first time of the input.
 	pendRecs, pendBytes int64
-}
-
-func (s *scanner) scanInput(ctx context.Context, in Input, bufp *[]byte) (InputStats, error) {
-	st := InputStats{Name: in.Name}
-	r, closeFn, err := openInput(in, s.opts.Progress, &st.BytesRead)
-	if err != nil {
-		return st, err
-	}
-	defer closeFn()
-
-	s.in = &st
-	s.haveTime, s.cur, s.untimed = false, nil, nil
-	if s.opts.Multiline {
-		// One assembler per input, as the exporter keeps one per file: a
-		// record never spans two files.
-		s.asm = parser.NewAssembler(s.opts.MultilineMaxLines, s.opts.MultilineMaxBytes)
-		s.asm.OnOverflow = s.overflowed
-	} else {
-		s.asm = nil
-	}
-
-	err = s.split(ctx, r, bufp)
-	if s.asm != nil {
-		s.asm.Flush(s.emit)
-	}
-	s.endInput()
-	if err != nil {
-		return st, fmt.Errorf("read %s: %w", in.Name, err)
-	}
-	return st, nil
-}
-
-// split reads r and hands every line (without "\n" and a trailing "\r") to
-// line. Lines are sub-slices of the read buffer: no copy, no allocation. A
-// line longer than MaxRecordBytes is never buffered whole; it is counted
-// once as oversized and skipped up to its newline, as the exporter does.
-func (s *scanner) split(ctx context.Context, r io.Reader, bufp *[]byte) error {
-	buf := *bufp
-	start, end := 0, 0
-	discarding := false
-	maxRec := s.opts.MaxRecordBytes
-	for {
-		n, err := r.Read(buf[end:])
-		end += n
-		for {
-			i := bytes.IndexByte(buf[start:end], '\n')
-			if i < 0 {
-				break
-			}
-			line := buf[start : start+i]
-			start += i + 1
-			if discarding {
-				discarding = false // the newline ending an oversized line
-				continue
-			}
-			s.line(line)
-		}
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				return err
-			}
-			// A last line without a newline is not a record yet: the
-			// exporter hands out a record only once its newline is read (the
-			// writer may be mid-line), so it is left out, and reported.
-			if start < end && !discarding {
-				s.in.UnterminatedBytes = int64(end - start)
-			}
-			*bufp = buf
-			return nil
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return ctxErr
-		}
-		rem := end - start
-		switch {
-		case discarding:
-			start, end = 0, 0 // still inside an oversized line
-			continue
-		case rem > maxRec+1:
-			// More than a record plus "\r" without a newline: too long
-			// whatever follows (the tailer's rule).
-			s.oversized()
-			discarding = true
-			start, end = 0, 0
-			continue
-		case rem == len(buf):
-			// A line longer than the buffer but within the limit: grow.
-			nb := make([]byte, min(2*len(buf), maxRec+2))
-			copy(nb, buf[start:end])
-			buf = nb
-		default:
-			copy(buf, buf[start:end])
-		}
-		start, end = 0, rem
-	}
-}
-
-// line is called for every physical line.
-func (s *scanner) line(line []byte) {
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
-	if len(line) > s.opts.MaxRecordBytes {
-		s.oversized()
-		return
-	}
-	if s.asm != nil {
-		s.asm.Add(line, s.emit)
-		return
-	}
-	s.record(line)
 }
 
 func (s *scanner) oversized() {
@@ -283,20 +165,20 @@ func (s *scanner) skipped() {
 // overflowed accounts a multi-line record the assembler dropped for
 // exceeding its bounds, as the exporter does (metrics.Source
 // MultilineOverflow: a record, malformed as multiline_overflow, no bytes).
-func (s *scanner) overflowed(lines, size int) {
+func (s *scanner) overflowed() {
 	s.src.MultilineOverflow()
 	s.skipped()
 	s.res.Overflows++
 }
 
-// record is called for every complete record. This is the hot path: most
-// records carry no envelope and cost the parser's pre-filter plus a few
-// additions. They are not handed to metrics.Source.Observe, whose only
-// effect for them (lines and bytes +1/+n, and a wall-clock timestamp the
-// analyzer does not expose) would cost a clock read per record — a third of
-// the scan; Result.Families adds the counts to the two counters instead.
-func (s *scanner) record(rec []byte) {
-	env := s.parser.Parse(rec)
+// record is called for every complete record, in order, with the
+// envelope a parse worker found in it. This is the hot path: most records
+// carry no envelope and cost a few additions. They are not handed to
+// metrics.Source.Observe, whose only effect for them (lines and bytes +1/+n,
+// and a wall-clock timestamp the analyzer does not expose) would cost a
+// clock read per record — a third of the scan; Result.Families adds the
+// counts to the two counters instead.
+func (s *scanner) record(env parser.Envelope, rec []byte) {
 	n := int64(len(rec))
 	s.in.Records++
 	s.res.Records++

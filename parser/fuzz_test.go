@@ -37,7 +37,19 @@ func FuzzParse(f *testing.F) {
 		if generic := parseGeneric(in); generic != got {
 			t.Errorf("the JSON fast path says %+v, the generic tokenizer %+v", got, generic)
 		}
+		if unfiltered := parseUnfiltered(in); unfiltered != got {
+			t.Errorf("with the pre-filter %+v, without it %+v", got, unfiltered)
+		}
 	})
+}
+
+// parseUnfiltered runs the tokenizer without the record-level pre-filter: it
+// must find exactly what Parse finds, or the pre-filter rejected an envelope.
+func parseUnfiltered(in []byte) Envelope {
+	p := New(nil)
+	p.reset()
+	p.scan(trimBOM(in), 0)
+	return p.result()
 }
 
 // parseGeneric parses with the JSON fast path switched off.
@@ -48,7 +60,8 @@ func parseGeneric(in []byte) Envelope {
 }
 
 // TestFastPathAgrees: the JSON fast path and the generic tokenizer agree on
-// every shape and every line of the corpus.
+// every shape and every line of the corpus, and so does the tokenizer without
+// the pre-filter.
 func TestFastPathAgrees(t *testing.T) {
 	p := New(nil)
 	for name, tc := range shapes {
@@ -61,8 +74,12 @@ func TestFastPathAgrees(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, line := range bytes.Split(data, []byte("\n")) {
-		if got, generic := p.Parse(line), parseGeneric(line); got != generic {
+		got := p.Parse(line)
+		if generic := parseGeneric(line); got != generic {
 			t.Errorf("fast %+v generic %+v: %q", got, generic, line)
+		}
+		if unfiltered := parseUnfiltered(line); got != unfiltered {
+			t.Errorf("pre-filtered %+v unfiltered %+v: %q", got, unfiltered, line)
 		}
 	}
 }

@@ -2,12 +2,13 @@
 
 // func pairBlocks(b []byte) int
 //
-// Scans the whole 16-byte blocks of b with SSE2 (every amd64 CPU has it) and
-// returns the index of the first byte that is a 'd' preceded by an 'o', or a 'u'
-// preceded by a 't', ASCII case folded ("code", "status"), or -1. Bytes past
-// the last whole block are left to the caller. Case folding ORs 0x20 into every
-// byte, which also maps a few non-letters onto the targets: a superset of the
-// matches, which the caller checks exactly.
+// For len(b) >= 16, scans b with SSE2 (every amd64 CPU has it), 16 bytes at a
+// time and a last block overlapping the one before, and returns the index of
+// the first byte that is a 'd' preceded by an 'o', or a 'u' preceded by a 't',
+// ASCII case folded ("code", "status"), or -1. Shorter slices return -1: the
+// caller scans them. Case folding ORs 0x20 into every byte, which also maps a
+// few non-letters onto the targets: a superset of the matches, which the
+// caller checks exactly.
 TEXT ·pairBlocks(SB), NOSPLIT, $0-32
 	MOVQ b_base+0(FP), SI
 	MOVQ b_len+8(FP), BX
@@ -33,7 +34,7 @@ TEXT ·pairBlocks(SB), NOSPLIT, $0-32
 
 loop:
 	CMPQ DI, BX
-	JAE  notfound
+	JAE  tail
 	MOVOU (SI)(DI*1), X6
 	POR   X0, X6
 	MOVOU X6, X7
@@ -63,6 +64,52 @@ loop:
 	SHRQ $15, R9
 	ADDQ $16, DI
 	JMP  loop
+
+tail:
+	// The bytes after the last whole block: one more block ending at len(b),
+	// with the positions before BX (already scanned) masked off.
+	MOVQ b_len+8(FP), CX
+	CMPQ CX, BX
+	JEQ  notfound             // no tail
+	CMPQ CX, $16
+	JB   notfound             // shorter than a block: the caller's
+	LEAQ -16(CX), DI          // the last block starts at len-16 >= 1
+	MOVBLZX -1(SI)(DI*1), R11 // the byte before it, for the carries
+	ORQ  $0x20, R11
+	XORQ R8, R8
+	XORQ R9, R9
+	CMPQ R11, $0x6f
+	SETEQ R8
+	CMPQ R11, $0x74
+	SETEQ R9
+	MOVOU (SI)(DI*1), X6
+	POR   X0, X6
+	MOVOU X6, X7
+	PCMPEQB X1, X7
+	PMOVMSKB X7, AX
+	MOVOU X6, X7
+	PCMPEQB X2, X7
+	PMOVMSKB X7, R12
+	MOVOU X6, X7
+	PCMPEQB X3, X7
+	PMOVMSKB X7, DX
+	PCMPEQB X4, X6
+	PMOVMSKB X6, R10
+	MOVQ R12, R11
+	SHLQ $1, R11
+	ORQ  R8, R11
+	ANDQ R11, AX
+	MOVQ R10, R11
+	SHLQ $1, R11
+	ORQ  R9, R11
+	ANDQ R11, DX
+	ORQ  DX, AX
+	MOVQ BX, CX
+	SUBQ DI, CX               // positions already scanned: 1..15
+	SHRQ CX, AX
+	SHLQ CX, AX
+	TESTQ AX, AX
+	JZ   notfound
 
 found:
 	BSFQ AX, AX

@@ -89,10 +89,15 @@ const (
 	maxCodeStore = catalog.MaxCodeLen + 1
 )
 
+// maxUnknownInterned bounds the codes outside the catalog a Parser interns; past
+// it each such envelope allocates its string (at most one allocation).
+const maxUnknownInterned = 256
+
 // Parser finds envelopes. It owns scratch buffers, so it is not safe for
 // concurrent use: use one per goroutine.
 type Parser struct {
 	cat     *catalog.Catalog
+	unknown map[string]string // interned codes outside the catalog (new API releases)
 	stack   []frame
 	scratch [maxLevels][]byte // unescaped string contents, one buffer per level
 	arena   []byte            // error_code values of the current record
@@ -118,15 +123,17 @@ func New(cat *catalog.Catalog) *Parser {
 		cat = catalog.Default()
 	}
 	return &Parser{
-		cat:   cat,
-		stack: make([]frame, 0, 32),
-		arena: make([]byte, 0, 512),
+		cat:     cat,
+		unknown: make(map[string]string),
+		stack:   make([]frame, 0, 32),
+		arena:   make([]byte, 0, 512),
 	}
 }
 
 // Parse returns the envelope of record, Kind None if there is none. It never
 // panics, runs in time linear in len(record) and allocates at most once (the
-// ErrorCode string of a code outside the catalog).
+// ErrorCode string of a code outside the catalog, the first 256 of which are
+// interned).
 func (p *Parser) Parse(record []byte) Envelope {
 	record = trimBOM(record)
 	if !interesting(record) {
@@ -170,8 +177,13 @@ func (p *Parser) result() Envelope {
 		var code string
 		if e, ok := p.cat.LookupBytes(val); ok {
 			code = e.Code
+		} else if c, ok := p.unknown[string(val)]; ok {
+			code = c
 		} else {
-			code = string(val)
+			code = string(val) // the one allocation: a code outside the catalog, first seen
+			if len(p.unknown) < maxUnknownInterned {
+				p.unknown[code] = code
+			}
 		}
 		return Envelope{Kind: Error, ErrorCode: code, Code: int(p.best.code)}
 	case p.bad.ok:

@@ -211,6 +211,9 @@ func TestParseShapes(t *testing.T) {
 			if again := p.Parse([]byte(tc.in)); again != got {
 				t.Errorf("second Parse differs: %+v", again)
 			}
+			if unfiltered := parseUnfiltered([]byte(tc.in)); unfiltered != got {
+				t.Errorf("without the pre-filter: %+v", unfiltered)
+			}
 		})
 	}
 }
@@ -257,7 +260,7 @@ func TestParseAllocations(t *testing.T) {
 		"python":         {`{'code': 401, 'error_code': 'oauth2.token.expired'}`, 0},
 		"response":       {`1.2.3.4 - - [x] "GET / HTTP/1.1" 200 1`, 0},
 		"malformed":      {`{"code":401,"error_code":"Bad.Code"}`, 0},
-		"unknown code":   {`{"code":503,"error_code":"secondme.voice.unavailable"}`, 1},
+		"unknown code":   {`{"code":503,"error_code":"secondme.voice.unavailable"}`, 0}, // interned after the first
 		"double encoded": {`{"log":"{\"body\":\"{\\\"code\\\":500,\\\"error_code\\\":\\\"internal.error\\\"}\"}"}`, 0},
 	}
 	for name, tc := range cases {
@@ -288,6 +291,23 @@ func TestStringEncodingDepth(t *testing.T) {
 	}
 	if got := p.Parse([]byte(encodeN(env, maxLevels))); got != bad(ReasonTooDeep, 0) {
 		t.Errorf("%d encodings: %+v, want too_deep", maxLevels, got)
+	}
+}
+
+func TestUnknownCodesInternedBounded(t *testing.T) {
+	p := New(nil)
+	for i := range maxUnknownInterned + 10 {
+		line := []byte(fmt.Sprintf(`{"code":500,"error_code":"secondme.new%d.failed"}`, i))
+		if got := p.Parse(line); got.Kind != Error {
+			t.Fatalf("%s: %+v", line, got)
+		}
+	}
+	if len(p.unknown) != maxUnknownInterned {
+		t.Errorf("%d codes interned, want the bound %d", len(p.unknown), maxUnknownInterned)
+	}
+	line := []byte(`{"code":500,"error_code":"secondme.overflow.failed"}`)
+	if a := testing.AllocsPerRun(20, func() { p.Parse(line) }); a > 1 {
+		t.Errorf("%.1f allocations past the intern bound, want at most 1", a)
 	}
 }
 

@@ -1,21 +1,21 @@
 package parser
 
-import (
-	"bytes"
-)
+import "bytes"
 
-// The pre-filter proves that a record holds no envelope. Every key the tokenizer
-// acts on contains "ode" (code, error_code, subCode, status_code, response_code)
-// or "tatus" (status, http_status), or the record is a text access line
-// (`"GET /x HTTP/1.1" 200`); bytes.Index finds those needles with SIMD. A hit is
-// then checked cheaply — is it the end of a key whose normalised name matters,
-// followed by a separator and a plausible value? — which rejects node, mode,
-// decode, "code":"ABC", "status":"ok", "error_code=" documentation and the like.
+// The pre-filter proves that a record holds no envelope. Every key the
+// tokenizer acts on ends in "code" (code, error_code, subCode, status_code,
+// response_code) or "status" (status, http_status, DownstreamStatus), or the
+// record is a text access line (`"GET /x HTTP/1.1" 200`). A hit is checked
+// cheaply — is it the end of a key whose normalised name matters, followed by a
+// separator and a plausible value? — which rejects node, mode, decode,
+// "code":"ABC", "status":"ok", "error_code=" documentation and the like.
 //
 // The pre-filter must accept everything the tokenizer could turn into an
-// envelope (it is a necessary condition), so its checks are looser than the
-// tokenizer's: quotes, backslashes (escaped JSON at any level) and blanks between
-// key, separator and value are skipped.
+// envelope (it is a necessary condition; FuzzParse checks it against the
+// tokenizer run without it), so its checks are looser than the tokenizer's:
+// quotes, backslashes (escaped JSON at any level) and blanks between key,
+// separator and value are skipped.
+
 // maxKeyLookBack bounds the bytes walked back from a needle to find the key's start.
 const maxKeyLookBack = 40
 
@@ -28,11 +28,10 @@ const maxKeyLookBack = 40
 // even more frequent 'o' and 't') spends its time restarting on false hits.
 func interesting(b []byte) bool {
 	off := 0
-	for {
-		rest := b[off:]
-		k := pairBlocks(rest)
+	for len(b)-off >= 16 {
+		k := pairBlocks(b[off:])
 		if k < 0 {
-			off += len(rest) &^ 15
+			off = len(b)
 			break
 		}
 		// Resuming after a 'd' or 'u' misses no pair: neither starts one.
@@ -41,7 +40,7 @@ func interesting(b []byte) bool {
 		}
 		off += k + 1
 	}
-	for i := max(off, 1); i < len(b); i++ { // the tail after the last whole block
+	for i := max(off, 1); i < len(b); i++ { // fewer than 16 bytes left
 		c, p := b[i]|0x20, b[i-1]|0x20
 		if ((c == 'd' && p == 'o') || (c == 'u' && p == 't')) && anchorAt(b, i) {
 			return true
@@ -103,7 +102,7 @@ func keyAt(b []byte, end int) bool {
 		return false
 	}
 	sep := b[j]
-	blankBefore := j > end && (b[j-1] == ' ' || b[j-1] == '\t')
+	blankBefore := j > end && class[b[j-1]] == clSpace
 	if sep == '=' && j+1 < len(b) && b[j+1] == '=' {
 		return false // a comparison
 	}
@@ -125,11 +124,11 @@ func keyAt(b []byte, end int) bool {
 	v := b[j]
 	switch kind {
 	case kErr:
-		return (!isDigit(v) && class[v] == clWord) || v == '[' // ["…"]: a header's values
+		return class[v] == clWord || v == '[' // ["…"]: a header's values
 	case kCode:
-		return v == '0' // alone, a code matters only as a success (0)
+		return v == '0' || v == '-' || v == '+' // alone, a code matters only as a success (0, -0)
 	default: // kStatus
-		return v >= '1' && v <= '5'
+		return isDigit(v) || v == '+'
 	}
 }
 
@@ -145,19 +144,28 @@ func accessStatusAt(b []byte, i int) bool {
 		return false
 	}
 	i++
-	for i < len(b) && b[i] == ' ' {
+	for i < len(b) && class[b[i]] == clSpace {
 		i++
 	}
 	return i+3 <= len(b) && b[i] >= '1' && b[i] <= '5' && isDigit(b[i+1]) && isDigit(b[i+2]) &&
 		(i+3 == len(b) || !isDigit(b[i+3]))
 }
 
+// skipQuoteBlank skips quotes and blanks, raw or escaped (\", \t, \u0022...),
+// as they may sit between a key, its separator and its value at any level of
+// string encoding.
 func skipQuoteBlank(b []byte, j int) int {
 	for j < len(b) {
-		switch b[j] {
-		case '\\':
+		switch c := b[j]; {
+		case c == '\\':
+			if j+1 < len(b) {
+				switch b[j+1] {
+				case 't', 'n', 'r', 'f', 'b':
+					j++
+				}
+			}
 			j += 1 + uQuote(b, j)
-		case '"', '\'', ' ', '\t':
+		case c == '"' || c == '\'' || class[c] == clSpace:
 			j++
 		default:
 			return j
@@ -166,11 +174,14 @@ func skipQuoteBlank(b []byte, j int) int {
 	return j
 }
 
-// uQuote returns 5 if a \u0022 or \u0027 (an escaped quote) starts at the
-// backslash at j, else 0.
+// uQuote returns 5 if an escaped quote or blank (\u0022, \u0027, \u0020,
+// \u0009, \u000a, \u000d) starts at the backslash at j, else 0.
 func uQuote(b []byte, j int) int {
-	if j+6 <= len(b) && b[j+1] == 'u' && b[j+2] == '0' && b[j+3] == '0' && b[j+4] == '2' &&
-		(b[j+5] == '2' || b[j+5] == '7') {
+	if j+6 > len(b) || b[j+1] != 'u' || b[j+2] != '0' || b[j+3] != '0' {
+		return 0
+	}
+	switch string(b[j+4 : j+6]) {
+	case "22", "27", "20", "09", "0a", "0A", "0d", "0D":
 		return 5
 	}
 	return 0

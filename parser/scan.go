@@ -2,6 +2,8 @@ package parser
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 
 	"github.com/secondme/secondme_error_exporter/catalog"
 )
@@ -230,17 +232,45 @@ func strPrefixQuote(b []byte, i int) int {
 func scanString(b []byte, i int) (s, e, next int, trunc bool) {
 	q := b[i]
 	j := i + 1
+	// Keys and most values are short: eight bytes at a time, flagging the
+	// quote and backslashes, beats the setup of an IndexByte call. An escape
+	// skips the byte it escapes; a long string goes on with IndexByte.
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	qq := uint64(q) * lo
+	for lim := min(len(b), j+32); j+8 <= lim; {
+		w := binary.LittleEndian.Uint64(b[j:])
+		x, y := w^qq, w^('\\'*lo)
+		m := ((x - lo) &^ x | (y - lo) &^ y) & hi
+		if m == 0 {
+			j += 8
+			continue
+		}
+		k := j + bits.TrailingZeros64(m)>>3
+		switch b[k] {
+		case q:
+			return i + 1, k, k + 1, false
+		case '\\':
+			j = k + 2
+		default: // a false flag above a match
+			j = k + 1
+		}
+	}
+	if j > len(b) {
+		return i + 1, len(b), len(b), true // a backslash was the last byte
+	}
 	for {
 		k := bytes.IndexByte(b[j:], q)
 		if k < 0 {
 			return i + 1, len(b), len(b), true
 		}
 		e := j + k
-		if b[e-1] != '\\' || e-1 == i {
+		if e == j || b[e-1] != '\\' {
 			return i + 1, e, e + 1, false
 		}
+		// Count the backslashes before the quote, back to j at most: every
+		// escape before j was already paired by the loop above.
 		bs := 0
-		for e-1-bs > i && b[e-1-bs] == '\\' {
+		for e-1-bs >= j && b[e-1-bs] == '\\' {
 			bs++
 		}
 		if bs&1 == 0 {
@@ -339,8 +369,10 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 // keyOf records a key of interest in the current frame.
 func (p *Parser) keyOf(kind keyKind, key []byte, vk vkind, val []byte, str, trunc bool) {
 	if p.overflow > 0 || len(p.stack) == 0 {
-		if kind == kErr {
-			p.deepErr = true
+		if kind == kErr && (vk == vString || vk == vBare) {
+			if v := trimBlank(val); !isAbsentValue(v) && !allDigits(v) {
+				p.deepErr = true // an error code we may not look at
+			}
 		}
 		return
 	}

@@ -211,6 +211,8 @@ const (
 	labelWidth = 300
 	barHeight  = 18
 	barGap     = 4
+	// The alert chart's labels are longer (an alert name and a code).
+	ganttLabelWidth = 340
 )
 
 // emptyChart is the chart of a section without data: a section always has
@@ -279,7 +281,7 @@ func timelineChart(d *Document) string {
 		}
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s: %d errors%s</title></rect>`,
 			x, float64(h-bottom)-ch, max(colW-1, 0.5), ch, fill, esc(clock(d, bk.Start)), bk.Errors, spikeTitle(bk))
-		if i%labelEvery == 0 {
+		if i%labelEvery == 0 && x < chartWidth-50 {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%d">%s</text>`, x, h-bottom+16, esc(clock(d, bk.Start)))
 		}
 		b.WriteString("\n")
@@ -304,6 +306,7 @@ func ganttChart(bt *Backtest) string {
 	if span <= 0 {
 		span = time.Second
 	}
+	const labelWidth = ganttLabelWidth
 	plotW := float64(chartWidth - labelWidth - 10)
 	x := func(t time.Time) float64 {
 		return float64(labelWidth) + float64(t.Sub(bt.Start))/float64(span)*plotW
@@ -320,8 +323,7 @@ func ganttChart(bt *Backtest) string {
 		}
 		pend := x(a.PendingSince)
 		start := x(a.Start)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, labelWidth-6, y+13,
-			esc(a.Name+" "+labelString(a.Labels, "alertname", "job", "instance", "source")))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, labelWidth-6, y+13, esc(ganttLabel(a)))
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="#f2cc8f"><title>pending since %s</title></rect>`,
 			pend, y, max(start-pend, 0), barHeight, stamp(a.PendingSince))
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="#d62728"><title>%s firing %s .. %s, peak %s</title></rect>`+"\n",
@@ -331,4 +333,19 @@ func ganttChart(bt *Backtest) string {
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`+"\n", chartWidth-10, h-4, stamp(bt.End))
 	b.WriteString("</svg>\n")
 	return b.String()
+}
+
+// ganttLabel names an alert episode in the width of the label column: the
+// alert, and the labels that usually tell its episodes apart.
+func ganttLabel(a Alert) string {
+	s := a.Name
+	for _, l := range []string{"error_code", "code", "severity"} {
+		if v, ok := a.Labels[l]; ok {
+			s += " " + v
+		}
+	}
+	if r := []rune(s); len(r) > 42 {
+		s = string(r[:41]) + "…"
+	}
+	return s
 }

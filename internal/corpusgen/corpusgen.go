@@ -219,7 +219,7 @@ func escapeJSON(s string) string {
 func (g *gen) errorRecord() {
 	code, status, msg := g.pickError()
 	logged := status
-	switch g.r.IntN(19) {
+	switch g.r.IntN(21) {
 	case 0: // 1. the whole line
 		g.line(g.jsonEnv(code, status, msg))
 	case 1: // 2. nested in a Go slog JSON line
@@ -277,6 +277,12 @@ func (g *gen) errorRecord() {
 			g.ts(), code, g.hex(6)))
 	case 17: // ANSI-coloured console prefix
 		g.line(fmt.Sprintf("\x1b[2m%s\x1b[0m \x1b[31mERROR\x1b[0m \x1b[36mclient\x1b[0m %s", g.ts(), g.jsonEnv(code, status, msg)))
+	case 19: // 9. Envoy text access log with the error header as a quoted positional field
+		g.line(fmt.Sprintf(`[%s] "POST %s HTTP/1.1" %d - %d %d %d %d "%s" "%s" "%s" "api.secondme.io" "%s:443" "%s"`,
+			g.ts(), g.path(), status, g.r.IntN(900), g.r.IntN(900), g.r.IntN(300), g.r.IntN(300), g.ip(), g.ua(), g.hex(16), g.ip(), code))
+	case 20: // 9. Caddy JSON access log: headers are arrays
+		g.line(fmt.Sprintf(`{"level":"info","ts":%d.%03d,"logger":"http.log.access","msg":"handled request","request":{"method":"POST","uri":"%s"},"status":%d,"resp_headers":{"Content-Type":["application/json"],"X-Error-Code":["%s"]}}`,
+			g.t/1000, g.t%1000, g.path(), status, code))
 	default: // Go %+v of an error struct
 		g.line(fmt.Sprintf(`%s E client.go:%d] call failed: &{Code:%d Message:%s ErrorCode:%s}`,
 			g.tsSpace(), g.r.IntN(300), status, strings.ReplaceAll(msg, " ", "_"), code))
