@@ -153,17 +153,17 @@ func (s *scanner) scanInput(ctx context.Context, in Input) (InputStats, error) {
 
 // splitter is the first stage.
 type splitter struct {
-	opts               Options
-	r                  io.Reader
-	asm                *parser.Assembler
-	free, work, order  chan *batch
-	cur                *batch
-	line               []byte // the line being handed to the assembler
-	lineOff            int
-	emitFn             func([]byte) // sp.emit, bound once: no closure per line
-	carry              []byte       // an incomplete last line, moved to the next batch
-	discarding         bool         // inside an oversized line, up to its newline
-	maxRec, maxBufSize int
+	opts              Options
+	r                 io.Reader
+	asm               *parser.Assembler
+	free, work, order chan *batch
+	cur               *batch
+	line              []byte // the line being handed to the assembler
+	lineOff           int
+	emitFn            func([]byte) // sp.emit, bound once: no closure per line
+	carry             []byte       // an incomplete last line, moved to the next batch
+	discarding        bool         // inside an oversized line, up to its newline
+	maxRec            int
 }
 
 // event appends an event to the current batch.

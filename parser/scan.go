@@ -369,10 +369,8 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 // keyOf records a key of interest in the current frame.
 func (p *Parser) keyOf(kind keyKind, key []byte, vk vkind, val []byte, str, trunc bool) {
 	if p.overflow > 0 || len(p.stack) == 0 {
-		if kind == kErr && (vk == vString || vk == vBare) {
-			if v := trimBlank(val); !isAbsentValue(v) && !allDigits(v) {
-				p.deepErr = true // an error code we may not look at
-			}
+		if kind == kErr && (vk == vString || vk == vBare) && plausibleErrValue(trimBlank(val)) {
+			p.deepErr = true // an error code we may not look at
 		}
 		return
 	}
@@ -439,8 +437,8 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 	if !str && len(val) > 1 && val[len(val)-1] == '.' {
 		val = val[:len(val)-1] // "failed with error_code=oauth2.token.expired."
 	}
-	if isAbsentValue(val) || allDigits(val) {
-		return // no value, or a numeric error code scheme that is not SecondMe's
+	if !plausibleErrValue(val) {
+		return
 	}
 	if f.errSet && !f.errBad {
 		return
@@ -462,6 +460,18 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 	}
 	f.errSet, f.errBad, f.errTrunc, f.errLike = true, bad, trunc, codeLike(v)
 	f.errOff, f.errLen, f.errPrefix = int32(off), int32(len(v)), prefix
+}
+
+// plausibleErrValue: a value under an error key that may be an error code.
+// Not: no value (null, -, ""), a numeric code of another scheme, or something
+// that starts with punctuation ("&", "{…" as text) once quotes are skipped — the
+// pre-filter's rule too, which it must not be stricter than.
+func plausibleErrValue(v []byte) bool {
+	if isAbsentValue(v) || allDigits(v) {
+		return false
+	}
+	j := skipQuoteBlank(v, 0)
+	return j < len(v) && class[v[j]] == clWord
 }
 
 // flush judges a token that turned out not to be a key: a string that may hold a
