@@ -148,6 +148,7 @@ func (p *Parser) scan(b []byte, lvl int) {
 				}
 			}
 			p.flush(b, &t, lvl)
+			p.armed = false
 			i++
 			for i < n && (b[i] == '=' || b[i] == ':') {
 				i++ // ==, ::, := are no separators
@@ -156,6 +157,9 @@ func (p *Parser) scan(b []byte, lvl int) {
 		}
 		if t.has {
 			p.flush(b, &t, lvl)
+		}
+		if cl != clWord && cl != clQuote {
+			p.armed = false // an access line's status follows its request line directly
 		}
 		switch cl {
 		case clOpen:

@@ -39,14 +39,7 @@ echo "== correctness: per-code counts of both tools"
 "${analyzer[@]}" >"$WORK/analyzer.prom"
 "${mtail[@]}" >"$WORK/mtail.prom" 2>"$WORK/mtail.err"
 # Sum secondme_api_errors_total by error_code, non-zero only.
-bycode() {
-	awk '/^secondme_api_errors_total\{/ {
-		if (match($0, /error_code="[^"]*"/)) {
-			code = substr($0, RSTART + 12, RLENGTH - 13); v = $NF + 0
-			if (v > 0) sum[code] += v
-		}
-	} END { for (c in sum) printf "%s %d\n", c, sum[c] }' "$1" | sort
-}
+bycode() { awk -f scripts/codes-by-error_code.awk "$1" | sort; }
 bycode "$WORK/analyzer.prom" >"$WORK/analyzer.codes"
 bycode "$WORK/mtail.prom" >"$WORK/mtail.codes"
 if ! diff -u "$WORK/mtail.codes" "$WORK/analyzer.codes"; then

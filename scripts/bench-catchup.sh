@@ -52,14 +52,7 @@ echo "== mtail --one_shot"
 	"$MTAIL" --one_shot --one_shot_format=prometheus --logs "$WORK/big.log" --progs bench/mtail/ \
 	>"$WORK/mtail.prom" 2>"$WORK/mtail.err"
 
-bycode() {
-	awk '/^secondme_api_errors_total\{/ {
-		if (match($0, /error_code="[^"]*"/)) {
-			code = substr($0, RSTART + 12, RLENGTH - 13); v = $NF + 0
-			if (v > 0) sum[code] += v
-		}
-	} END { for (c in sum) printf "%s %d\n", c, sum[c] }' "$1" | sort
-}
+bycode() { awk -f scripts/codes-by-error_code.awk "$1" | sort; }
 bycode "$WORK/exporter.prom" >"$WORK/exporter.codes"
 bycode "$WORK/mtail.prom" >"$WORK/mtail.codes"
 if ! diff -u "$WORK/mtail.codes" "$WORK/exporter.codes"; then
