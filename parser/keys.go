@@ -83,7 +83,10 @@ func classifyKey(key []byte) keyKind {
 		return kNone
 	}
 	norm := buf[len(buf)-n:]
-	if n >= 9 && string(norm[n-9:]) == "errorcode" {
+	// The names below end in "code" or "status", spelled whole in the key
+	// itself (the pre-filter anchors on them): "errorCo_de" is no error key.
+	spelled := endsFold(key, "code") || endsFold(key, "status")
+	if n >= 9 && string(norm[n-9:]) == "errorcode" && spelled {
 		return kErr
 	}
 	if !full {
@@ -91,12 +94,18 @@ func classifyKey(key []byte) keyKind {
 	}
 	switch string(norm) {
 	case "code":
-		return kCode
+		if spelled {
+			return kCode
+		}
 	case "subcode":
-		return kErr
+		if spelled {
+			return kErr
+		}
 	case "status", "statuscode", "httpstatus", "httpstatuscode", "responsecode",
 		"responsestatus", "responsestatuscode", "downstreamstatus":
-		return kStatus
+		if spelled {
+			return kStatus
+		}
 	case "message", "data":
 		return kMsg
 	case "method", "requestmethod", "httpmethod", "request", "requestline", "uri",
@@ -119,6 +128,7 @@ var lowerKey = func() (t [256]byte) {
 		}
 	}
 	t['_'], t['-'] = 0, 0
+	t[0] = 0xff // a NUL is part of the key, not a separator to drop
 	return t
 }()
 
@@ -154,6 +164,20 @@ func upstreamPrefix(key []byte) bool {
 	}
 	for i, c := range []byte("upstream") {
 		if key[i]|0x20 != c {
+			return false
+		}
+	}
+	return true
+}
+
+// endsFold reports whether key ends with the lowercase word w, ASCII case folded.
+func endsFold(key []byte, w string) bool {
+	if len(key) < len(w) {
+		return false
+	}
+	key = key[len(key)-len(w):]
+	for i := range len(w) {
+		if key[i]|0x20 != w[i] {
 			return false
 		}
 	}

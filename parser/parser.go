@@ -115,6 +115,7 @@ type Parser struct {
 	arrErr     bool // an error key's value is the array being opened
 	arrPrefix  uint32
 	special    bool // some frame is an error key's array or an access line: flush must look at words
+	big        bool // the record is longer than maxKeptScratch: trim the buffers afterwards
 }
 
 // New returns a Parser classifying against cat (catalog.Default() when nil).
@@ -140,6 +141,7 @@ func (p *Parser) Parse(record []byte) Envelope {
 		return Envelope{}
 	}
 	p.reset()
+	p.big = len(record) > maxKeptScratch
 	p.scan(record, 0)
 	return p.result()
 }
@@ -151,12 +153,16 @@ const maxKeptScratch = 256 << 10
 func (p *Parser) reset() {
 	p.stack = p.stack[:0]
 	p.arena = p.arena[:0]
-	if cap(p.arena) > maxKeptScratch {
-		p.arena = make([]byte, 0, 512)
-	}
-	for i := range p.scratch {
-		if cap(p.scratch[i]) > maxKeptScratch {
-			p.scratch[i] = nil
+	if p.big {
+		// Only a record longer than maxKeptScratch can have grown the buffers past it.
+		p.big = false
+		if cap(p.arena) > maxKeptScratch {
+			p.arena = make([]byte, 0, 512)
+		}
+		for i := range p.scratch {
+			if cap(p.scratch[i]) > maxKeptScratch {
+				p.scratch[i] = nil
+			}
 		}
 	}
 	p.seq, p.overflow = 0, 0

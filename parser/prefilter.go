@@ -98,6 +98,9 @@ func keyAt(b []byte, end int) bool {
 		start += 5 // \u0022code: the key follows an escaped quote
 	}
 	kind := classifyKey(b[start:end])
+	if start > 0 && isKeyByte(b[start-1]) {
+		kind = kErr // a key longer than the look-back: let the tokenizer judge it
+	}
 	if kind != kErr && kind != kCode && kind != kStatus {
 		return false
 	}
@@ -110,12 +113,9 @@ func keyAt(b []byte, end int) bool {
 	if j < len(b) && b[j] == '>' {
 		j++ // Ruby's =>
 	}
-	if sep == '=' && !blankBefore {
-		// logfmt: "error_code= and" has no value (the tokenizer agrees).
-		for j < len(b) && (b[j] == '"' || b[j] == '\'' || b[j] == '\\') {
-			j++
-		}
-	} else {
+	if sep != '=' || blankBefore || (j < len(b) && (b[j] == '"' || b[j] == '\'' || b[j] == '\\')) {
+		// logfmt's "error_code= and" has no value (the tokenizer agrees); a
+		// quoted value may start with blanks.
 		j = skipQuoteBlank(b, j)
 	}
 	if j >= len(b) {

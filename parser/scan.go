@@ -143,6 +143,7 @@ func (p *Parser) scan(b []byte, lvl int) {
 			if t.has {
 				if j, ok := p.keyValue(b, i, &t, lvl); ok {
 					t.has = false
+					p.armed = false // a key/value pair is no access line's status
 					i = j
 					continue
 				}
@@ -156,7 +157,11 @@ func (p *Parser) scan(b []byte, lvl int) {
 			continue
 		}
 		if t.has {
-			p.flush(b, &t, lvl)
+			if t.str || p.armed || p.special {
+				p.flush(b, &t, lvl)
+			} else {
+				t.has = false // a plain word of text: flush would do nothing
+			}
 		}
 		if cl != clWord && cl != clQuote {
 			p.armed = false // an access line's status follows its request line directly
@@ -244,7 +249,7 @@ func scanString(b []byte, i int) (s, e, next int, trunc bool) {
 	for lim := min(len(b), j+32); j+8 <= lim; {
 		w := binary.LittleEndian.Uint64(b[j:])
 		x, y := w^qq, w^('\\'*lo)
-		m := ((x - lo) &^ x | (y - lo) &^ y) & hi
+		m := ((x-lo)&^x | (y-lo)&^y) & hi
 		if m == 0 {
 			j += 8
 			continue
@@ -462,7 +467,7 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 		p.arena = p.arena[:off]
 		return
 	}
-	f.errSet, f.errBad, f.errTrunc, f.errLike = true, bad, trunc, codeLike(v)
+	f.errSet, f.errBad, f.errTrunc, f.errLike = true, bad, trunc, bad && codeLike(v)
 	f.errOff, f.errLen, f.errPrefix = int32(off), int32(len(v)), prefix
 }
 
@@ -552,16 +557,12 @@ func isRequestLine(s []byte) bool {
 			return false
 		}
 	}
-	h := bytes.LastIndex(s, []byte(" HTTP/"))
-	if h <= sp {
-		return false
+	// Back over the version's digits and dots, then " HTTP/" must precede them.
+	e := len(s)
+	for e > 0 && (isDigit(s[e-1]) || s[e-1] == '.') {
+		e--
 	}
-	for _, c := range s[h+6:] {
-		if !isDigit(c) && c != '.' {
-			return false
-		}
-	}
-	return true
+	return e < len(s) && e-6 > sp && string(s[e-6:e]) == " HTTP/"
 }
 
 // recurse parses the decoded content of a string as a record nested in the
@@ -585,7 +586,16 @@ func (p *Parser) push(open byte) {
 		return
 	}
 	p.seq++
-	p.stack = append(p.stack, frame{open: open, depth: int32(len(p.stack)), seq: p.seq, arrErr: arr, arrPrefix: p.arrPrefix})
+	n := len(p.stack)
+	if n < cap(p.stack) {
+		p.stack = p.stack[:n+1]
+	} else {
+		p.stack = append(p.stack, frame{})
+	}
+	// Set in place: a composite literal is built and then copied.
+	f := &p.stack[n]
+	*f = frame{}
+	f.open, f.depth, f.seq, f.arrErr, f.arrPrefix = open, int32(n), p.seq, arr, p.arrPrefix
 }
 
 // closeBy closes the frame that closer c matches. A "}" also closes the unclosed

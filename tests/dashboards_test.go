@@ -63,7 +63,11 @@ func TestScenario4DashboardQueriesReturnData(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s [%s]: %s: %v", q, label(i), q.Expr, err)
 			}
-			if n == 0 && !q.MayBeEmpty {
+			// The 6h baseline records (…:rate6h) exist only once a source has 30 minutes of
+			// history (the young-data gate in rules/secondme.rules.yml), which this
+			// real-time scenario never reaches; scenario 1 backfills that history and
+			// exercises them. Every other query must return data.
+			if n == 0 && !q.MayBeEmpty && !strings.Contains(q.Expr, ":rate6h") {
 				missing = append(missing, fmt.Sprintf("%s [%s]: %s", q, label(i), q.Expr))
 			}
 		}
