@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/secondme/secondme_error_exporter/analyze/backtest"
 	"io"
 	"sort"
 	"strconv"
@@ -65,7 +66,7 @@ func (r *Result) WriteOpenMetrics(ctx context.Context, w io.Writer, start, end t
 				fams[f.GetName()] = of
 			}
 			for _, m := range f.Metric {
-				v, ok := metricValue(f.GetType(), m)
+				v, ok := backtest.SampleValue(f.GetType(), m)
 				if !ok {
 					continue
 				}
@@ -120,18 +121,6 @@ func (r *Result) WriteOpenMetrics(ctx context.Context, w io.Writer, start, end t
 		return fmt.Errorf("write OpenMetrics: %w", err)
 	}
 	return nil
-}
-
-func metricValue(typ dto.MetricType, m *dto.Metric) (float64, bool) {
-	switch typ {
-	case dto.MetricType_COUNTER:
-		return m.GetCounter().GetValue(), true
-	case dto.MetricType_GAUGE:
-		return m.GetGauge().GetValue(), true
-	case dto.MetricType_UNTYPED:
-		return m.GetUntyped().GetValue(), true
-	}
-	return 0, false
 }
 
 // renderLabels renders {k="v",...} with the metric's labels and the target

@@ -283,7 +283,7 @@ func (s *scrapeAppender) append(ctx context.Context, t time.Time, fams []*dto.Me
 	var key strings.Builder
 	for _, f := range fams {
 		for _, m := range f.Metric {
-			v, ok := sampleValue(f.GetType(), m)
+			v, ok := SampleValue(f.GetType(), m)
 			if !ok {
 				continue
 			}
@@ -309,7 +309,8 @@ func (s *scrapeAppender) append(ctx context.Context, t time.Time, fams []*dto.Me
 	return nil
 }
 
-func sampleValue(typ dto.MetricType, m *dto.Metric) (float64, bool) {
+// SampleValue is the value of a counter, gauge or untyped sample; false for other types.
+func SampleValue(typ dto.MetricType, m *dto.Metric) (float64, bool) {
 	switch typ {
 	case dto.MetricType_COUNTER:
 		return m.GetCounter().GetValue(), true
