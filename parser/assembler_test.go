@@ -75,6 +75,15 @@ func TestAssembler(t *testing.T) {
 			want:      []string{"after"},
 			overflows: 1,
 		},
+		"overflow on a line that opens a nested object skips the whole tail": {
+			// The record's balance (1) plus the overflowing line's (+1) is what the
+			// skipped tail must close: resetting to the line's own delta would end
+			// the skip at the first "}" and emit the last "}" as a line of its own.
+			maxLines:  2,
+			lines:     []string{"{", `  "a": 1,`, `  "b": {`, `    "c": 1`, "  }", "}", "after"},
+			want:      []string{"after"},
+			overflows: 1,
+		},
 		"overflow by bytes": {
 			maxBytes:  20,
 			lines:     []string{"{", `  "a": "0123456789",`, `  "b": 1`, "}", "after"},
