@@ -3,7 +3,6 @@ package deploy
 import (
 	"bufio"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -155,15 +154,12 @@ func TestSystemdUnitHardening(t *testing.T) {
 	}
 }
 
-// TestSystemdAnalyze runs systemd-analyze when it is there (the issue asks for it where
-// available; no project script installs systemd). `verify` needs the ExecStart binary
-// to exist, so the unit is checked with the real exporter binary at that path; every
-// other line is the shipped unit. `security --offline` rates the sandboxing.
+// TestSystemdAnalyze runs systemd-analyze (scripts/install-tools.sh makes sure it is
+// there). `verify` needs the ExecStart binary to exist, so the unit is checked with the
+// real exporter binary at that path; every other line is the shipped unit.
+// `security --offline` rates the sandboxing.
 func TestSystemdAnalyze(t *testing.T) {
-	analyze, err := exec.LookPath("systemd-analyze")
-	if err != nil {
-		t.Skip("systemd-analyze not installed; TestSystemdUnitHardening checks the unit structurally")
-	}
+	analyze := lookTool(t, "systemd-analyze")
 	unit := string(readFile(t, unitPath))
 	unit = strings.ReplaceAll(unit, "/usr/local/bin/secondme_error_exporter", exporterBinary(t))
 	dir := t.TempDir()
