@@ -2,8 +2,8 @@ package parser
 
 import "bytes"
 
-// Assembler joins a JSON (or Python) object pretty-printed over several lines
-// into one record:
+// Assembler joins a JSON (or Python) object pretty-printed over several lines,
+// or a PHP print_r / var_export dump, into one record:
 //
 //	2026-11-24 10:00:00,123 ERROR client: failed body={
 //	  "code": 401,
@@ -30,6 +30,8 @@ type Assembler struct {
 	balance  int
 	pending  bool
 	skipping bool // dropping the rest of an overflowed record
+	paren    bool // the record is a PHP print_r/var_export dump: ( and ) lines count
+	wantOpen bool // print_r's "Array" line was seen: its "(" line must follow
 
 	overflows uint64
 	// OnOverflow, if set, is called when a record is dropped, with the lines
@@ -52,35 +54,60 @@ func (a *Assembler) Pending() bool { return a.pending }
 // Add processes one line (without its "\n"; a trailing "\r" is tolerated).
 func (a *Assembler) Add(line []byte, emit func(record []byte)) {
 	if a.skipping {
-		if isContinuation(line) {
-			a.balance += braceDelta(line)
+		if a.continues(line) {
+			a.balance += a.delta(line)
 			if a.balance <= 0 {
-				a.skipping, a.balance = false, 0
+				a.skipping, a.balance, a.paren = false, 0, false
 			}
 			return
 		}
-		a.skipping, a.balance = false, 0
+		a.skipping, a.balance, a.paren = false, 0, false
 	}
 	if a.pending {
-		if !isContinuation(line) {
+		if a.wantOpen {
+			a.wantOpen = false
+			if string(bytes.TrimSpace(line)) != "(" || a.lines+1 > a.maxLines || len(a.buf)+1+len(line) > a.maxBytes {
+				a.Flush(emit) // an "Array" line that starts no print_r dump
+				a.Add(line, emit)
+				return
+			}
+			a.buf = append(a.buf, '\n')
+			a.buf = append(a.buf, line...)
+			a.lines, a.balance = a.lines+1, 1
+			return
+		}
+		if !a.continues(line) {
 			a.Flush(emit)
 		} else {
 			if a.lines+1 > a.maxLines || len(a.buf)+1+len(line) > a.maxBytes {
-				balance := a.balance + braceDelta(line)
+				balance, paren := a.balance+a.delta(line), a.paren
 				a.overflow()
 				if balance > 0 {
-					a.skipping, a.balance = true, balance
+					a.skipping, a.balance, a.paren = true, balance, paren
 				}
 				return
 			}
 			a.buf = append(a.buf, '\n')
 			a.buf = append(a.buf, line...)
 			a.lines++
-			a.balance += braceDelta(line)
+			a.balance += a.delta(line)
 			if a.balance <= 0 {
 				emit(a.buf)
 				a.reset()
 			}
+			return
+		}
+	}
+	if a.maxLines > 1 && len(line) < a.maxBytes {
+		if endsWord(line, "Array") {
+			// print_r: "Array", then "(" on a line of its own.
+			a.start(line, 0)
+			a.paren, a.wantOpen = true, true
+			return
+		}
+		if endsWord(line, "array (") {
+			a.start(line, 1) // var_export
+			a.paren = true
 			return
 		}
 	}
@@ -95,8 +122,48 @@ func (a *Assembler) Add(line []byte, emit func(record []byte)) {
 		emit(line)
 		return
 	}
+	a.start(line, d)
+}
+
+func (a *Assembler) start(line []byte, balance int) {
 	a.buf = append(a.buf[:0], line...)
-	a.lines, a.balance, a.pending = 1, d, true
+	a.lines, a.balance, a.pending = 1, balance, true
+}
+
+// continues reports whether line continues the pending record. In a PHP dump
+// every indented line does, blank lines (print_r puts one after a nested
+// array) and the closing ")" too.
+func (a *Assembler) continues(line []byte) bool {
+	if a.paren {
+		return len(line) == 0 || line[0] == ' ' || line[0] == '\t' || line[0] == ')' || line[0] == '\r'
+	}
+	return isContinuation(line)
+}
+
+// delta is the balance change of a line: braces outside strings, or in a PHP
+// dump the "(" / "…array (" lines that open and the ")" / ")," lines that close.
+func (a *Assembler) delta(line []byte) int {
+	if !a.paren {
+		return braceDelta(line)
+	}
+	switch t := bytes.TrimSpace(line); {
+	case string(t) == "(" || endsWord(t, "array ("):
+		return 1
+	case string(t) == ")" || string(t) == "),":
+		return -1
+	}
+	return 0
+}
+
+// endsWord reports whether line, trailing blanks trimmed, ends with w as a word
+// of its own.
+func endsWord(line []byte, w string) bool {
+	line = bytes.TrimRight(line, " \t\r")
+	if !bytes.HasSuffix(line, []byte(w)) {
+		return false
+	}
+	i := len(line) - len(w)
+	return i == 0 || !(isLetter(line[i-1]) || isDigit(line[i-1]) || line[i-1] == '_' || line[i-1] == '$')
 }
 
 // Flush emits the pending partial record, if any (at end of file, rotation or shutdown).
@@ -121,7 +188,7 @@ func (a *Assembler) reset() {
 	if cap(a.buf) > 4*a.maxBytes && cap(a.buf) > 64<<10 {
 		a.buf = nil // one huge record must not pin its memory for ever
 	}
-	a.lines, a.balance, a.pending = 0, 0, false
+	a.lines, a.balance, a.pending, a.paren, a.wantOpen = 0, 0, false, false, false
 }
 
 var openBrace, closeBrace = []byte("{"), []byte("}")

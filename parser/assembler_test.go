@@ -96,6 +96,30 @@ func TestAssembler(t *testing.T) {
 			want:      []string{"new {\n  3\n}"},
 			overflows: 1,
 		},
+		"php print_r": {
+			lines: []string{"[2026-11-24 10:00:00] production.ERROR: SecondMe API error Array", "(", "    [code] => 401",
+				"    [body] => Array", "        (", "            [error_code] => oauth2.token.expired", "        )", "", ")", "[2026-11-24 10:00:01] next"},
+			want: []string{"[2026-11-24 10:00:00] production.ERROR: SecondMe API error Array\n(\n    [code] => 401\n    [body] => Array\n        (\n            [error_code] => oauth2.token.expired\n        )\n\n)",
+				"[2026-11-24 10:00:01] next"},
+		},
+		"a line ending in Array without a dump": {
+			lines: []string{"got an empty Array", "next line", "MyArray", "x"},
+			want:  []string{"got an empty Array", "next line", "MyArray", "x"},
+		},
+		"php var_export": {
+			lines: []string{"array (", "  'code' => 0,", "  'data' => ", "  array (", "    'id' => 1,", "  ),", ")", "after"},
+			want:  []string{"array (\n  'code' => 0,\n  'data' => \n  array (\n    'id' => 1,\n  ),\n)", "after"},
+		},
+		"php dump cut by a new record": {
+			lines: []string{"Array", "(", "    [code] => 401", "[2026-11-24 10:00:01] next"},
+			want:  []string{"Array\n(\n    [code] => 401", "[2026-11-24 10:00:01] next"},
+		},
+		"php dump overflow skips its tail": {
+			maxLines:  3,
+			lines:     []string{"Array", "(", "    [a] => 1", "    [b] => Array", "        (", "        )", "", ")", "after"},
+			want:      []string{"after"},
+			overflows: 1,
+		},
 		"a long first line is not buffered": {
 			maxBytes: 8,
 			lines:    []string{"0123456789 {", "  x"},

@@ -15,6 +15,10 @@ const (
 	kStatus         // status, status_code, http_status, response_code... (gateway HTTP status)
 	kMsg            // message, data: siblings that make {"code":0} a success envelope
 	kReq            // method, path, uri, request, url, upstream...: marks an access-log line
+	// OpenTelemetry attribute lists (attrOf); they must stay last.
+	kAttrKey   // "key": the attribute's name
+	kAttrVal   // "value": its value, plain or typed
+	kAttrTyped // stringValue, intValue...: a typed value
 )
 
 // classifyKey normalises a key — last "."-segment, ASCII lowercased, "_" and "-"
@@ -54,6 +58,17 @@ func classifyKey(key []byte) keyKind {
 		if string(key) == "error_code" {
 			return kErr
 		}
+	case 3:
+		if string(key) == "key" || string(key) == "Key" {
+			return kAttrKey
+		}
+	case 5:
+		if string(key) == "value" || string(key) == "Value" {
+			return kAttrVal
+		}
+	}
+	if len(key) > 5 && string(key[len(key)-5:]) == "Value" && key[0] >= 'a' && key[0] <= 'z' {
+		return kAttrTyped // stringValue, intValue, doubleValue, boolValue
 	}
 	// Fast reject on the last two letters, which every name below has in a
 	// few combinations (code, status, message, data, method, request, uri,
@@ -102,7 +117,7 @@ func classifyKey(key []byte) keyKind {
 			return kErr
 		}
 	case "status", "statuscode", "httpstatus", "httpstatuscode", "responsecode",
-		"responsestatus", "responsestatuscode", "downstreamstatus":
+		"responsestatus", "responsestatuscode", "downstreamstatus", "upstreamstatus":
 		if spelled {
 			return kStatus
 		}

@@ -113,6 +113,7 @@ type Parser struct {
 	deepErr    bool // a candidate was cut off by maxDepth / maxLevels
 	armed      bool // the previous standalone token was an HTTP request line
 	arrErr     bool // an error key's value is the array being opened
+	attrPend   bool // an attribute's "value" is the object being opened
 	arrPrefix  uint32
 	special    bool // some frame is an error key's array or an access line: flush must look at words
 	big        bool // the record is longer than maxKeptScratch: trim the buffers afterwards
@@ -169,6 +170,7 @@ func (p *Parser) reset() {
 	p.best, p.bad = cand{}, cand{}
 	p.success, p.respStatus = false, 0
 	p.sawReq, p.sawAccess, p.deepErr, p.armed, p.arrErr, p.special = false, false, false, false, false, false
+	p.attrPend = false
 }
 
 func (p *Parser) result() Envelope {

@@ -142,6 +142,61 @@ var shapes = map[string]struct {
 	"gateway same error twice": {`{"status":401,"method":"GET","upstream_http_x_error_code":"oauth2.token.expired","resp_body":"{\"code\":401,\"error_code\":\"oauth2.token.expired\"}"}`,
 		errEnv("oauth2.token.expired", 401)},
 
+	// HAProxy's HTTP log format: timers, then the status, captured headers, and the
+	// request line last.
+	"haproxy httplog": {`Nov 24 10:00:00 lb1 haproxy[1234]: 10.0.1.2:33317 [24/Nov/2026:10:00:00.123] fe_api~ be_api/srv1 0/0/1/69/70 200 2750 - - ---- 3/3/0/0/0 0/0 "GET /api/secondme/user/info HTTP/1.1"`,
+		response(200)},
+	"haproxy captured error header": {`Nov 24 10:00:00 lb1 haproxy[1234]: 10.0.1.2:33317 [24/Nov/2026:10:00:00.123] fe_api~ be_api/srv1 0/0/1/69/70 401 289 - - ---- 3/3/0/0/0 0/0 {api.secondme.io|curl/8.0} {oauth2.token.expired|application/json} "GET /api/secondme/user/info HTTP/1.1"`,
+		errEnv("oauth2.token.expired", 401)},
+	"haproxy aborted, old timers": {`haproxy[7]: 10.0.1.2:4242 [24/Nov/2026:10:00:00.123] fe be/<NOSRV> 0/-1/-1/-1/+3 503 212 - - SC-- 0/0/0/0/0 0/0 "POST /api/oauth/token/refresh HTTP/1.1"`,
+		response(503)},
+	"haproxy hostname capture is no code": {`haproxy[7]: 10.0.1.2:4242 [24/Nov/2026:10:00:00.123] fe be/s1 1/0/0/5/6 404 10 - - ---- 0/0/0/0/0 0/0 {api.secondme.io} "GET /x HTTP/1.1"`,
+		response(404)},
+	"haproxy in a docker json log": {`{"log":"10.0.1.2:33317 [24/Nov/2026:10:00:00.123] fe be/s1 0/0/1/69/70 403 289 - - ---- 1/1/0/0/0 0/0 {apikey.permission.denied} \"POST /api/secondme/note/add HTTP/1.1\"\n","stream":"stdout"}`,
+		errEnv("apikey.permission.denied", 403)},
+	"timers without a request line": {`job stats 0/0/1/69/70 401 done`, none},
+
+	// OpenTelemetry attributes: [{"key":K,"value":V}] lists, V typed or plain.
+	"otlp json log record": {`{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"client"}}]},"scopeLogs":[{"logRecords":[{"timeUnixNano":"1795515619705000000","severityText":"ERROR","body":{"stringValue":"secondme call failed"},"attributes":[{"key":"error_code","value":{"stringValue":"oauth2.token.expired"}},{"key":"http.response.status_code","value":{"intValue":"401"}}]}]}]}]}`,
+		errEnv("oauth2.token.expired", 401)},
+	"otel attributes with code": {`{"severity":"ERROR","attributes":[{"key":"code","value":{"intValue":403}},{"key":"error_code","value":{"stringValue":"apikey.permission.denied"}}]}`,
+		errEnv("apikey.permission.denied", 403)},
+	"otel plain values":         {`{"attributes":[{"key":"error_code","value":"apikey.auth.invalid"},{"key":"code","value":401}]}`, errEnv("apikey.auth.invalid", 401)},
+	"otel success":              {`{"attributes":[{"key":"code","value":{"intValue":0}},{"key":"message","value":{"stringValue":"success"}}]}`, success},
+	"otel unrelated attributes": {`{"attributes":[{"key":"user","value":{"stringValue":"u1"}},{"key":"status","value":{"stringValue":"ok"}}]}`, none},
+	"otel in a string": {`{"msg":"export","batch":"[{\"key\":\"error_code\",\"value\":{\"stringValue\":\"oauth2.token.revoked\"}},{\"key\":\"code\",\"value\":{\"intValue\":401}}]"}`,
+		errEnv("oauth2.token.revoked", 401)},
+	"otel logfmt-ish key value": {`attributes=[{key=error_code, value=oauth2.code.expired}, {key=code, value=400}]`, errEnv("oauth2.code.expired", 400)},
+
+	// PHP: print_r and var_export, as the Assembler joins them, or collapsed on one line.
+	"php print_r": {"Array\n(\n    [code] => 401\n    [message] => The access token has expired\n    [error_code] => oauth2.token.expired\n)\n",
+		errEnv("oauth2.token.expired", 401)},
+	"php print_r nested": {"Array\n(\n    [status] => 401\n    [body] => Array\n        (\n            [code] => 401\n            [message] => x\n            [error_code] => oauth2.token.revoked\n        )\n\n)",
+		errEnv("oauth2.token.revoked", 401)},
+	"php print_r collapsed in monolog": {`[2026-11-24 10:00:00] production.ERROR: SecondMe API error Array ( [code] => 403 [message] => The application is suspended [error_code] => oauth2.application.suspended ) []`,
+		errEnv("oauth2.application.suspended", 403)},
+	"php print_r success": {"Array\n(\n    [code] => 0\n    [message] => success\n    [data] => Array\n        (\n        )\n\n)", success},
+	"php var_export": {"array (\n  'code' => 401,\n  'message' => 'The access token has expired',\n  'error_code' => 'oauth2.token.expired',\n)",
+		errEnv("oauth2.token.expired", 401)},
+	"php index notation is no key": {`$items[code] = $row; $x[status] => 1`, none},
+
+	// A "code" whose value is an error code of the catalog's modules (Elastic Common
+	// Schema's error.code, some SDKs' exception "code").
+	"ecs error.code": {`{"@timestamp":"2026-11-24T10:00:00Z","log.level":"error","message":"api call failed","error":{"code":"oauth2.token.expired","message":"Token expired"},"http":{"request":{"method":"GET"},"response":{"status_code":401}}}`,
+		errEnv("oauth2.token.expired", 401)},
+	"code string of a known module": {`level=error msg="call failed" code=apikey.auth.missing`, errEnv("apikey.auth.missing", 0)},
+	"code string not a module":      {`{"code":"node.js.error","status":"failed"}`, none},
+
+	// Client exceptions that quote a JSON body without escaping it.
+	"spring rest client": {`2026-11-24 10:00:00.123 ERROR 1 --- [main] c.e.Client : call failed org.springframework.web.client.HttpClientErrorException$Unauthorized: 401 Unauthorized: "{"code":401,"message":"The access token has expired","error_code":"oauth2.token.expired"}"`,
+		errEnv("oauth2.token.expired", 401)},
+	"ktor client": {`io.ktor.client.plugins.ClientRequestException: Client request(GET https://api.secondme.io/api/x) invalid: 401 Unauthorized. Text: "{"code":403,"message":"x","error_code":"apikey.permission.denied"}"`,
+		errEnv("apikey.permission.denied", 403)},
+	"feign client": {`feign.FeignException$Unauthorized: [401 Unauthorized] during [GET] to [https://api.secondme.io/api/x] [Api#get()]: [{"code":401,"message":"x","error_code":"oauth2.token.expired"}]`,
+		errEnv("oauth2.token.expired", 401)},
+	"a brace string is a string": {`{"open":"{","code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"nginx upstream_status":      {`{"ts":"t","upstream_status":"401","request_uri":"/api/x","error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+
 	// Precedence
 	"code+error beats error alone, outer":  {`{"a":{"code":500,"error_code":"internal.error"},"error_code":"oauth2.token.expired"}`, errEnv("internal.error", 500)},
 	"outermost wins among equals":          {`{"a":{"code":500,"error_code":"internal.error"},"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},

@@ -49,16 +49,28 @@ func interesting(b []byte) bool {
 	return httpStatus(b)
 }
 
-// httpStatus finds `HTTP/1.1" 200` through IndexByte on 'H', rare in log text.
+// httpStatus finds `HTTP/1.1" 200` through IndexByte on 'H', rare in log text,
+// or an HAProxy line (status before the request line).
 func httpStatus(b []byte) bool {
+	haproxyChecks := 0
 	for i := 0; ; {
 		k := bytes.IndexByte(b[i:], 'H')
 		if k < 0 {
 			return false
 		}
 		i += k
-		if i+5 <= len(b) && string(b[i:i+5]) == "HTTP/" && accessStatusAt(b, i+5) {
-			return true
+		if i+5 <= len(b) && string(b[i:i+5]) == "HTTP/" {
+			if accessStatusAt(b, i+5) {
+				return true
+			}
+			// Each check reads up to maxHAProxyLookBack bytes: a few per record
+			// keep the pre-filter linear.
+			if haproxyChecks < 4 {
+				haproxyChecks++
+				if haproxyRequestAt(b, i) {
+					return true
+				}
+			}
 		}
 		i++
 	}
@@ -86,8 +98,13 @@ func keyAt(b []byte, end int) bool {
 	if end < len(b) && isKeyByte(b[end]) {
 		return false // "codec", "encoded", "status_text": the word goes on
 	}
-	j := skipQuoteBlank(b, end)
-	if j >= len(b) || (b[j] != ':' && b[j] != '=') {
+	j := end
+	if j < len(b) && b[j] == ']' {
+		j++ // PHP print_r's "[code] => 401"
+	}
+	j = skipQuoteBlank(b, j)
+	attr := j < len(b) && b[j] == ',' && attrValueAt(b, j+1)
+	if j >= len(b) || (b[j] != ':' && b[j] != '=' && !attr) {
 		return false // "decode payload": no separator, no key
 	}
 	start := end
@@ -103,6 +120,9 @@ func keyAt(b []byte, end int) bool {
 	}
 	if kind != kErr && kind != kCode && kind != kStatus {
 		return false
+	}
+	if attr {
+		return true // an attribute's name, its value under "value" (attrOf)
 	}
 	sep := b[j]
 	blankBefore := j > end && class[b[j-1]] == clSpace
@@ -126,10 +146,39 @@ func keyAt(b []byte, end int) bool {
 	case kErr:
 		return class[v] == clWord || v == '[' // ["…"]: a header's values
 	case kCode:
-		return v == '0' || v == '-' || v == '+' // alone, a code matters only as a success (0, -0)
+		// Alone, a number under "code" matters only as a success (0, -0); a word
+		// only as an error code of the catalog (ECS error.code): "oauth2." at least.
+		return v == '0' || v == '-' || v == '+' || dottedWord(b, j)
 	default: // kStatus
 		return isDigit(v) || v == '+'
 	}
+}
+
+// attrValueAt: a "value" key (an OpenTelemetry attribute's) at j, quotes and
+// blanks skipped.
+func attrValueAt(b []byte, j int) bool {
+	j = skipQuoteBlank(b, j)
+	if j+5 > len(b) || b[j]|0x20 != 'v' || string(b[j+1:j+5]) != "alue" {
+		return false
+	}
+	j = skipQuoteBlank(b, j+5)
+	return j < len(b) && (b[j] == ':' || b[j] == '=')
+}
+
+// dottedWord: a lowercase word and a dot (or an escape, which may be one) at j.
+func dottedWord(b []byte, j int) bool {
+	if b[j] < 'a' || b[j] > 'z' {
+		return false
+	}
+	for j++; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '.' || c == '\\':
+			return true
+		case (c < 'a' || c > 'z') && !isDigit(c) && c != '_':
+			return false
+		}
+	}
+	return false
 }
 
 // accessStatusAt checks `HTTP/1.1" 200` (quote possibly escaped) after "HTTP/".

@@ -68,6 +68,14 @@ type frame struct {
 	pendSet bool
 	pend    cand // a valid error_code-alone candidate from a descendant
 
+	// OpenTelemetry attributes (attrOf): the kind of the attribute named by this
+	// {key, value} object's "key", or, in a typed value's frame, of the value it
+	// holds for the list frame at attrTarget.
+	attrKind   keyKind
+	attrData   bool
+	attrPrefix uint32
+	attrTarget int32
+
 	// arrErr: this is the array value of an error key ("X-Error-Code":["…"], as
 	// Go's http.Header and Caddy log headers); its first element is the value.
 	arrErr    bool
@@ -168,6 +176,13 @@ func (p *Parser) scan(b []byte, lvl int) {
 		}
 		switch cl {
 		case clOpen:
+			if c == '[' {
+				if ks, ke, next := bracketKey(b, i); next > 0 {
+					t = tok{has: true, s: ks, e: ke}
+					i = next
+					continue
+				}
+			}
 			p.push(c)
 			i++
 			if c == '{' && fastJSON && p.overflow == 0 {
@@ -181,6 +196,12 @@ func (p *Parser) scan(b []byte, lvl int) {
 		case clEsc:
 			i = skipANSI(b, i)
 		case clQuote:
+			if c == '"' && i+3 < n && b[i+1] == '{' && b[i+2] == '"' && isLetter(b[i+3]) {
+				// A JSON body quoted without escaping, as Spring's and Ktor's
+				// exception messages print it: 401 Unauthorized: "{"code":401,…}".
+				i++
+				continue
+			}
 			s, e, next, trunc := scanString(b, i)
 			t = tok{has: true, str: true, trunc: trunc, s: s, e: e}
 			i = next
@@ -201,6 +222,26 @@ func (p *Parser) scan(b []byte, lvl int) {
 		p.pop(true)
 	}
 	p.overflow = 0 // openers beyond maxDepth inside this scan end with it
+}
+
+// bracketKey reads a PHP print_r key, "[code] => 401": the key's bounds and the
+// index after "]", or next 0 when the "[" at i opens no such key.
+func bracketKey(b []byte, i int) (ks, ke, next int) {
+	j := i + 1
+	for j < len(b) && isKeyByte(b[j]) {
+		j++
+	}
+	if j == i+1 || j >= len(b) || b[j] != ']' {
+		return 0, 0, 0
+	}
+	k := j + 1
+	for k < len(b) && b[k] == ' ' {
+		k++
+	}
+	if k+1 >= len(b) || b[k] != '=' || b[k+1] != '>' {
+		return 0, 0, 0
+	}
+	return i + 1, j, j + 1
 }
 
 // wordEnd returns the end of the bareword starting at i. Quotes inside a word
@@ -339,6 +380,11 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	if j < n {
 		switch class[b[j]] {
 		case clQuote:
+			if b[j] == '"' && j+3 < n && b[j+1] == '{' && b[j+2] == '"' && isLetter(b[j+3]) {
+				vk = vContainer // "{"code":401,…}": see scan
+				j++
+				break
+			}
 			vs, ve, j, trunc = scanString(b, j)
 			vk, str = vString, true
 		case clOpen:
@@ -383,19 +429,40 @@ func (p *Parser) keyOf(kind keyKind, key []byte, vk vkind, val []byte, str, trun
 		}
 		return
 	}
-	f := &p.stack[len(p.stack)-1]
+	top := len(p.stack) - 1
+	f := &p.stack[top]
 	switch kind {
+	case kAttrKey, kAttrVal, kAttrTyped:
+		p.attrOf(f, top, kind, vk, val, str, trunc)
+		return
 	case kErr:
 		if vk == vContainer {
 			p.arrErr, p.arrPrefix = true, keyPrefix(key) // checked by the push that follows
 			return
 		}
-		p.setErr(f, val, vk, str, trunc, keyPrefix(key))
+	}
+	var prefix uint32
+	if kind == kErr || kind == kCode {
+		prefix = keyPrefix(key)
+	}
+	p.keyIn(f, kind, prefix, kind == kMsg && key[len(key)-1]|0x20 == 'a', vk, val, str, trunc)
+}
+
+// keyIn records in f a key of kind with value val; prefix is the key's group
+// (keyPrefix), data says a kMsg key is "data" rather than "message".
+func (p *Parser) keyIn(f *frame, kind keyKind, prefix uint32, data bool, vk vkind, val []byte, str, trunc bool) {
+	switch kind {
+	case kErr:
+		p.setErr(f, val, vk, str, trunc, prefix)
 	case kCode:
+		if (vk == vString || vk == vBare) && p.namesError(val) {
+			p.setErr(f, val, vk, str, trunc, prefix) // {"error":{"code":"oauth2.token.expired"}}
+			return
+		}
 		if f.nCodes == uint8(len(f.codes)) {
 			return
 		}
-		cv := codeVal{prefix: keyPrefix(key)}
+		cv := codeVal{prefix: prefix}
 		switch vk {
 		case vContainer:
 			cv.st = numInvalid
@@ -427,11 +494,48 @@ func (p *Parser) keyOf(kind keyKind, key []byte, vk vkind, val []byte, str, trun
 		// {"code":0,"message":"success","data":{…}}: a data key, or a success
 		// message. A log line's own "message" ({"level":"info","message":"child
 		// exited","code":0}, winston) does not make an exit code a success.
-		if key[len(key)-1]|0x20 == 'a' || isSuccessWord(trimBlank(val)) {
+		if data || isSuccessWord(trimBlank(val)) {
 			f.okBody = true
 		}
 	case kReq:
 		p.sawReq = true
+	}
+}
+
+// attrOf handles OpenTelemetry's attribute lists, [{"key":"error_code","value":
+// {"stringValue":"oauth2.token.expired"}},{"key":"code","value":{"intValue":401}}]:
+// each {key, value} object (frame f at index top) stands for the member key: value
+// of the list that holds it, so the attributes of one list pair up as the members
+// of one object do. A value is plain or typed (an object whose *Value member holds
+// it); the name comes before the value, as OTLP/JSON writes them.
+func (p *Parser) attrOf(f *frame, top int, kind keyKind, vk vkind, val []byte, str, trunc bool) {
+	switch kind {
+	case kAttrKey:
+		if vk == vString || vk == vBare {
+			name := trimBlank(val)
+			if k := classifyKey(name); k < kAttrKey && len(name) > 0 {
+				f.attrKind, f.attrPrefix = k, 0
+				f.attrData = k == kMsg && name[len(name)-1]|0x20 == 'a'
+				if k == kErr || k == kCode {
+					f.attrPrefix = keyPrefix(name)
+				}
+			}
+		}
+	case kAttrVal:
+		if f.attrKind == kNone || top == 0 {
+			return
+		}
+		if vk == vContainer {
+			p.attrPend = true // the typed value's frame, pushed next, takes it
+			return
+		}
+		p.keyIn(&p.stack[top-1], f.attrKind, f.attrPrefix, f.attrData, vk, val, str, trunc)
+	case kAttrTyped:
+		if f.attrKind == kNone || f.attrTarget < 0 {
+			return
+		}
+		p.keyIn(&p.stack[f.attrTarget], f.attrKind, f.attrPrefix, f.attrData, vk, val, str, trunc)
+		f.attrKind = kNone // one value per typed value
 	}
 }
 
@@ -469,6 +573,21 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 	}
 	f.errSet, f.errBad, f.errTrunc, f.errLike = true, bad, trunc, bad && codeLike(v)
 	f.errOff, f.errLen, f.errPrefix = int32(off), int32(len(v)), prefix
+}
+
+// namesError reports whether the value of a "code" key is an error code of a
+// module the catalog knows (Elastic Common Schema's error.code, an SDK
+// exception's code), rather than a number.
+func (p *Parser) namesError(v []byte) bool {
+	v = trimBlank(v)
+	if len(v) < 3 || v[0] < 'a' || v[0] > 'z' {
+		return false
+	}
+	if bytes.IndexByte(v, '\\') >= 0 {
+		var buf [4 * maxCodeStore]byte // unescaping never lengthens: no allocation
+		v = unescapeAppend(buf[:0], v[:min(len(v), len(buf))])
+	}
+	return catalogCode(p.cat, v)
 }
 
 // plausibleErrValue: a value under an error key that may be an error code.
@@ -513,6 +632,9 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 		}
 		if isRequestLine(raw) {
 			p.armed = true
+			if t.s > 0 && p.overflow == 0 && len(p.stack) > 0 {
+				p.haproxy(b, t.s-1)
+			}
 			return
 		}
 	}
@@ -522,23 +644,48 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 	f := &p.stack[len(p.stack)-1]
 	if armed && !t.str && len(raw) == 3 {
 		if v, st := parseNum(raw); st == numValid && catalog.IsHTTPStatus(v) {
-			if !f.statusSet {
-				f.status, f.statusSet = int32(v), true
-			}
-			f.access = true
-			p.sawAccess, p.special = true, true
-			if p.respStatus == 0 {
-				p.respStatus = v
-			}
+			p.accessStatus(f, v)
 			return
 		}
 	}
 	// A positional error code field in an access line ("…" 401 … "oauth2.token.expired"):
 	// only codes of a module the catalog knows, since a hostname fits the grammar too.
-	if f.access && !f.errSet && len(raw) > 0 && isLetter(raw[0]) && catalog.Validate(raw) == nil {
-		if dot := bytes.IndexByte(raw, '.'); p.cat.HasModule(raw[:dot]) {
-			p.setErr(f, raw, vBare, false, t.trunc, 0)
-		}
+	if f.access && !f.errSet && catalogCode(p.cat, raw) {
+		p.setErr(f, raw, vBare, false, t.trunc, 0)
+	}
+}
+
+// accessStatus records the status of a text access line in f.
+func (p *Parser) accessStatus(f *frame, v int) {
+	if !f.statusSet {
+		f.status, f.statusSet = int32(v), true
+	}
+	f.access = true
+	p.sawAccess, p.special = true, true
+	if p.respStatus == 0 {
+		p.respStatus = v
+	}
+}
+
+// catalogCode reports whether v is a grammar-valid code of a module cat knows.
+func catalogCode(cat *catalog.Catalog, v []byte) bool {
+	if len(v) == 0 || !isLetter(v[0]) || catalog.Validate(v) != nil {
+		return false
+	}
+	return cat.HasModule(v[:bytes.IndexByte(v, '.')])
+}
+
+// haproxy records the status and captured error code of an HAProxy log line whose
+// request line opens at q (see haproxyBefore) in the current frame.
+func (p *Parser) haproxy(b []byte, q int) {
+	st, cs, ce := haproxyBefore(b, q, p.cat)
+	if st == 0 {
+		return
+	}
+	f := &p.stack[len(p.stack)-1]
+	p.accessStatus(f, st)
+	if cs < ce && !f.errSet {
+		p.setErr(f, b[cs:ce], vBare, false, false, 0)
 	}
 }
 
@@ -580,6 +727,8 @@ func (p *Parser) recurse(raw []byte, lvl int) {
 func (p *Parser) push(open byte) {
 	arr := p.arrErr && open == '['
 	p.arrErr = false
+	attr := p.attrPend && open == '{'
+	p.attrPend = false
 	p.special = p.special || arr
 	if len(p.stack) >= maxDepth {
 		p.overflow++
@@ -596,6 +745,13 @@ func (p *Parser) push(open byte) {
 	f := &p.stack[n]
 	*f = frame{}
 	f.open, f.depth, f.seq, f.arrErr, f.arrPrefix = open, int32(n), p.seq, arr, p.arrPrefix
+	f.attrTarget = -1
+	if attr && n >= 2 {
+		// A typed attribute value: its frame (n) sits in the {key, value} object
+		// (n-1), whose list (n-2) takes the value.
+		kv := &p.stack[n-1]
+		f.attrKind, f.attrPrefix, f.attrData, f.attrTarget = kv.attrKind, kv.attrPrefix, kv.attrData, int32(n-2)
+	}
 }
 
 // closeBy closes the frame that closer c matches. A "}" also closes the unclosed

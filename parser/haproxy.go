@@ -1,0 +1,134 @@
+package parser
+
+import (
+	"bytes"
+
+	"github.com/secondme/secondme_error_exporter/catalog"
+)
+
+// HAProxy's HTTP log format (option httplog) puts the status before the request
+// line, which comes last:
+//
+//	haproxy[1234]: 10.0.1.2:33317 [24/Nov/2026:10:00:00.123] fe be/srv1 0/0/1/69/70 401 289 - - ---- 3/3/0/0/0 0/0 {captured request headers} {captured response headers} "GET /x HTTP/1.1"
+//
+// The five timers (TR/Tw/Tc/Tr/Ta, or Tq/Tw/Tc/Tr/Tt in older releases; -1 for an
+// aborted phase, a "+" before the total with option logasap) identify the status
+// field. A captured response header holding an error code ({oauth2.token.expired|…})
+// is that line's error code.
+
+// maxHAProxyLookBack bounds the bytes before a request line searched for the timers.
+const maxHAProxyLookBack = 1024
+
+// haproxyBefore parses the fields of an HAProxy HTTP log line that end at q (the
+// opening quote of its request line). It returns the status (0 if the fields are
+// not HAProxy's) and the span [cs, ce) of an error code found in a captured header
+// (cs == ce if none). Only codes of a module the catalog knows count: a captured
+// Host or User-Agent header fits the grammar too.
+func haproxyBefore(b []byte, q int, cat *catalog.Catalog) (status, cs, ce int) {
+	start := max(0, q-maxHAProxyLookBack)
+	if k := bytes.LastIndexByte(b[start:q], '\n'); k >= 0 {
+		start += k + 1
+	}
+	seg := b[start:q]
+	// The timers and the status: "…/…/…/…/… 401 ".
+	i := 0
+	for {
+		k := bytes.IndexByte(seg[i:], ' ')
+		if k < 0 {
+			return 0, 0, 0
+		}
+		tokEnd := i + k
+		if isTimers(seg[i:tokEnd]) {
+			if st := statusToken(seg, tokEnd+1); st > 0 {
+				status, i = st, tokEnd+5
+				break
+			}
+		}
+		i = tokEnd + 1
+	}
+	// Captured headers: "{a|b}" groups between the status and the request line.
+	for i < len(seg) {
+		o := bytes.IndexByte(seg[i:], '{')
+		if o < 0 {
+			break
+		}
+		o += i
+		c := bytes.IndexByte(seg[o:], '}')
+		if c < 0 {
+			break
+		}
+		c += o
+		for f := o + 1; f < c; {
+			e := bytes.IndexByte(seg[f:c], '|')
+			if e < 0 {
+				e = c
+			} else {
+				e += f
+			}
+			if catalogCode(cat, seg[f:e]) {
+				return status, start + f, start + e
+			}
+			f = e + 1
+		}
+		i = c + 1
+	}
+	return status, 0, 0
+}
+
+// isTimers matches the five slash-separated timers: integers, -1, and an optional
+// "+" before the last.
+func isTimers(t []byte) bool {
+	if len(t) < 9 {
+		return false
+	}
+	fields := 0
+	for i := 0; i < len(t); {
+		if t[i] == '-' || (t[i] == '+' && fields == 4) {
+			i++
+		}
+		d := i
+		for i < len(t) && isDigit(t[i]) {
+			i++
+		}
+		if i == d {
+			return false
+		}
+		fields++
+		if i == len(t) {
+			break
+		}
+		if t[i] != '/' || fields == 5 {
+			return false
+		}
+		i++
+	}
+	return fields == 5
+}
+
+// statusToken reads a three-digit HTTP status followed by a space at i.
+func statusToken(s []byte, i int) int {
+	if i+4 > len(s) || s[i+3] != ' ' || !isDigit(s[i]) || !isDigit(s[i+1]) || !isDigit(s[i+2]) {
+		return 0
+	}
+	v := int(s[i]-'0')*100 + int(s[i+1]-'0')*10 + int(s[i+2]-'0')
+	if !catalog.IsHTTPStatus(v) {
+		return 0
+	}
+	return v
+}
+
+// haproxyRequestAt is the pre-filter's check for an HAProxy line: "HTTP/" at h is
+// the version of a request line whose opening quote (raw or escaped) follows the
+// timers and a status.
+func haproxyRequestAt(b []byte, h int) bool {
+	lo := max(0, h-maxHAProxyLookBack)
+	q := bytes.LastIndexByte(b[lo:h], '"')
+	if q < 0 {
+		return false
+	}
+	q += lo
+	// The status is followed by other fields, then the request line: a status
+	// right before the quote would be nginx's order, handled elsewhere.
+	st, _, _ := haproxyBefore(b, q, catalog.Default())
+	return st > 0
+}
