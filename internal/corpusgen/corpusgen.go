@@ -219,7 +219,7 @@ func escapeJSON(s string) string {
 func (g *gen) errorRecord() {
 	code, status, msg := g.pickError()
 	logged := status
-	switch g.r.IntN(21) {
+	switch g.r.IntN(25) {
 	case 0: // 1. the whole line
 		g.line(g.jsonEnv(code, status, msg))
 	case 1: // 2. nested in a Go slog JSON line
@@ -283,6 +283,23 @@ func (g *gen) errorRecord() {
 	case 20: // 9. Caddy JSON access log: headers are arrays
 		g.line(fmt.Sprintf(`{"level":"info","ts":%d.%03d,"logger":"http.log.access","msg":"handled request","request":{"method":"POST","uri":"%s"},"status":%d,"resp_headers":{"Content-Type":["application/json"],"X-Error-Code":["%s"]}}`,
 			g.t/1000, g.t%1000, g.path(), status, code))
+	case 21: // 9. HAProxy httplog: status before the request line, error header captured
+		g.line(fmt.Sprintf(`%s lb1 haproxy[%d]: %s:%d [24/Nov/2026:10:%02d:%02d.%03d] fe_api~ be_api/srv%d 0/0/%d/%d/%d %d %d - - ---- %d/%d/0/0/0 0/0 {api.secondme.io|%s} {%s|application/json} "POST %s HTTP/1.1"`,
+			"Nov 24 10:00:00", g.r.IntN(9000)+100, g.ip(), g.r.IntN(60000)+1024, g.r.IntN(60), g.r.IntN(60), g.r.IntN(1000), g.r.IntN(4)+1,
+			g.r.IntN(3), g.r.IntN(300), g.r.IntN(300)+300, status, g.r.IntN(900)+100, g.r.IntN(50)+1, g.r.IntN(50)+1, g.ua(), code, g.path()))
+	case 22: // OpenTelemetry OTLP/JSON log record: attributes as {key, value} lists
+		g.line(fmt.Sprintf(`{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"secondme-client"}}]},"scopeLogs":[{"scope":{"name":"secondme"},"logRecords":[{"timeUnixNano":"%d000000","severityText":"ERROR","body":{"stringValue":"secondme call failed"},"attributes":[{"key":"error_code","value":{"stringValue":"%s"}},{"key":"http.response.status_code","value":{"intValue":"%d"}}],"traceId":"%s"}]}]}]}`,
+			g.t, code, status, g.hex(32)))
+	case 23: // PHP print_r over several lines (Laravel/Monolog)
+		g.line(fmt.Sprintf("[%s] production.ERROR: SecondMe API error Array", g.tsSpace()[:19]))
+		g.line("(")
+		g.line(fmt.Sprintf("    [code] => %d", status))
+		g.line(fmt.Sprintf("    [message] => %s", msg))
+		g.line(fmt.Sprintf("    [error_code] => %s", code))
+		g.line(")")
+	case 24: // Spring RestTemplate exception: the JSON body quoted without escaping
+		g.line(fmt.Sprintf(`%s ERROR 1 --- [nio-8080-exec-%d] c.s.client.SecondMeClient : call failed: org.springframework.web.client.HttpClientErrorException: %d Unauthorized: "%s"`,
+			g.tsSpace(), g.r.IntN(9)+1, status, g.jsonEnv(code, status, msg)))
 	default: // Go %+v of an error struct
 		g.line(fmt.Sprintf(`%s E client.go:%d] call failed: &{Code:%d Message:%s ErrorCode:%s}`,
 			g.tsSpace(), g.r.IntN(300), status, strings.ReplaceAll(msg, " ", "_"), code))
@@ -328,7 +345,11 @@ func (g *gen) successRecord() {
 
 func (g *gen) responseRecord() {
 	status := []int{200, 200, 200, 200, 200, 201, 204, 304, 404, 499, 502}[g.r.IntN(11)]
-	switch g.r.IntN(5) {
+	switch g.r.IntN(6) {
+	case 5:
+		g.line(fmt.Sprintf(`%s lb1 haproxy[%d]: %s:%d [24/Nov/2026:10:%02d:%02d.%03d] fe_api~ be_api/srv%d 0/0/%d/%d/%d %d %d - - ---- %d/%d/0/0/0 0/0 "GET %s HTTP/1.1"`,
+			"Nov 24 10:00:00", g.r.IntN(9000)+100, g.ip(), g.r.IntN(60000)+1024, g.r.IntN(60), g.r.IntN(60), g.r.IntN(1000), g.r.IntN(4)+1,
+			g.r.IntN(3), g.r.IntN(300), g.r.IntN(300)+300, status, g.r.IntN(9000)+100, g.r.IntN(50)+1, g.r.IntN(50)+1, g.path()))
 	case 0:
 		g.line(fmt.Sprintf(`{"time_local":"%s","remote_addr":"%s","request":"GET %s HTTP/1.1","status":%d,"body_bytes_sent":%d,"request_time":0.%03d,"upstream_http_x_error_code":"-","http_user_agent":"%s"}`,
 			g.ts(), g.ip(), g.path(), status, g.r.IntN(5000), g.r.IntN(1000), g.ua()))
