@@ -26,10 +26,12 @@ const maxHAProxyLookBack = 1024
 // Host or User-Agent header fits the grammar too.
 func haproxyBefore(b []byte, q int, cat *catalog.Catalog) (status, cs, ce int) {
 	start := max(0, q-maxHAProxyLookBack)
-	if k := bytes.LastIndexByte(b[start:q], '\n'); k >= 0 {
-		start += k + 1
-	}
 	seg := b[start:q]
+	// The timers alone hold four slashes (the date, backend/server and the
+	// connection counts more): one SIMD count rules out most other lines.
+	if bytes.Count(seg, slash) < 8 {
+		return 0, 0, 0
+	}
 	// The timers and the status: "…/…/…/…/… 401 ".
 	i := 0
 	for {
@@ -38,7 +40,7 @@ func haproxyBefore(b []byte, q int, cat *catalog.Catalog) (status, cs, ce int) {
 			return 0, 0, 0
 		}
 		tokEnd := i + k
-		if isTimers(seg[i:tokEnd]) {
+		if tokEnd-i >= 9 && (isDigit(seg[i]) || seg[i] == '-') && isTimers(seg[i:tokEnd]) {
 			if st := statusToken(seg, tokEnd+1); st > 0 {
 				status, i = st, tokEnd+5
 				break
@@ -74,6 +76,8 @@ func haproxyBefore(b []byte, q int, cat *catalog.Catalog) (status, cs, ce int) {
 	}
 	return status, 0, 0
 }
+
+var slash = []byte("/")
 
 // isTimers matches the five slash-separated timers: integers, -1, and an optional
 // "+" before the last.
@@ -122,6 +126,9 @@ func statusToken(s []byte, i int) int {
 // timers and a status.
 func haproxyRequestAt(b []byte, h int) bool {
 	lo := max(0, h-maxHAProxyLookBack)
+	if bytes.Count(b[lo:h], slash) < 8 {
+		return false
+	}
 	q := bytes.LastIndexByte(b[lo:h], '"')
 	if q < 0 {
 		return false

@@ -115,6 +115,12 @@ func keyAt(b []byte, end int) bool {
 		start += 5 // \u0022code: the key follows an escaped quote
 	}
 	kind := classifyKey(b[start:end])
+	if kind == kNone && start >= 2 && b[start-1] == '[' && b[start-2] == 0x1b {
+		// "\x1b[31mCode": the colour's parameters and final byte are no part of the key.
+		if s := skipANSI(b, start-2); s > start && s < end {
+			kind = classifyKey(b[s:end])
+		}
+	}
 	if start > 0 && isKeyByte(b[start-1]) {
 		kind = kErr // a key longer than the look-back: let the tokenizer judge it
 	}
