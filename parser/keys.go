@@ -76,6 +76,25 @@ func classifyKey(key []byte) keyKind {
 	if !knownTail(key[len(key)-2]|0x20, key[len(key)-1]|0x20) && !upstreamPrefix(key) {
 		return kNone
 	}
+	// The error-code family (x-error-code, upstream_http_x_error_code,
+	// errorCode...) is recognised without normalising the whole key: match
+	// "errorcode" backwards, skipping "_" and "-", within the last segment.
+	if k := len(key) - 1; key[k]|0x20 == 'e' && key[k-1]|0x20 == 'd' {
+		m := len(errorCodeRev)
+		for i := k; i >= 0 && m > 0; i-- {
+			c := lowerKey[key[i]]
+			if c == 0 {
+				continue
+			}
+			if c != errorCodeRev[len(errorCodeRev)-m] {
+				break
+			}
+			m--
+		}
+		if m == 0 && endsFold(key, "code") {
+			return kErr
+		}
+	}
 	// Normalise the last "."-segment backwards into the tail of buf.
 	var buf [32]byte
 	n, full := 0, true
@@ -132,6 +151,8 @@ func classifyKey(key []byte) keyKind {
 	}
 	return kNone
 }
+
+const errorCodeRev = "edocrorre" // "errorcode" backwards
 
 // lowerKey maps a key byte to its normalised form: ASCII lowercase, 0 for the
 // separators "_" and "-" that normalisation drops.

@@ -1,18 +1,45 @@
 package parser
 
-// pairBlocksGo is the portable pairBlocks: for len(b) >= 16, the index of the
-// first 'd' after an 'o' or 'u' after a 't', with every byte ORed with 0x20
-// (ASCII case folding), or -1; -1 for shorter slices. The assembly version must
-// agree with it exactly (TestPairBlocks, FuzzPairBlocks).
-func pairBlocksGo(b []byte) int {
+// pairScanGo is the portable pairScan: for len(b) >= 16 and from >= 1, the
+// first block of b holding a 'd' after an 'o' or a 'u' after a 't' (every byte
+// ORed with 0x20, ASCII case folding) at or after from, as the block's start
+// and a mask of those bytes (bit k: b[pos+k]); pos -1 if there is none, and for
+// shorter slices. Blocks are 32 bytes from from, then 16, then the last 16 bytes
+// of b. The assembly version must agree with it exactly (TestPairScan,
+// FuzzPairScan).
+func pairScanGo(b []byte, from int) (pos int, mask uint32) {
 	if len(b) < 16 {
-		return -1
+		return -1, 0
 	}
-	for i := 1; i < len(b); i++ {
+	hit := func(i int) bool {
 		c, p := b[i]|0x20, b[i-1]|0x20
-		if (c == 'd' && p == 'o') || (c == 'u' && p == 't') {
-			return i
+		return (c == 'd' && p == 'o') || (c == 'u' && p == 't')
+	}
+	block := func(start, width, first int) (int, uint32) {
+		var m uint32
+		for k := range width {
+			if start+k >= first && hit(start+k) {
+				m |= 1 << k
+			}
+		}
+		return start, m
+	}
+	i := from
+	for ; i+32 <= len(b); i += 32 {
+		if p, m := block(i, 32, i); m != 0 {
+			return p, m
 		}
 	}
-	return -1
+	if i+16 <= len(b) {
+		if p, m := block(i, 16, i); m != 0 {
+			return p, m
+		}
+		i += 16
+	}
+	if i < len(b) {
+		if p, m := block(len(b)-16, 16, i); m != 0 {
+			return p, m
+		}
+	}
+	return -1, 0
 }

@@ -1,6 +1,6 @@
 package parser
 
-// pairBlocks is implemented in pairs_amd64.s.
+// pairScan is implemented in pairs_amd64.s.
 //
 //go:noescape
-func pairBlocks(b []byte) int
+func pairScan(b []byte, from int) (pos int, mask uint32)

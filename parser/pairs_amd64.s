@@ -1,21 +1,20 @@
 #include "textflag.h"
 
-// func pairBlocks(b []byte) int
+// func pairScan(b []byte, from int) (pos int, mask uint32)
 //
-// For len(b) >= 16, scans b with SSE2 (every amd64 CPU has it), 16 bytes at a
-// time and a last block overlapping the one before, and returns the index of
-// the first byte that is a 'd' preceded by an 'o', or a 'u' preceded by a 't',
-// ASCII case folded ("code", "status"), or -1. Shorter slices return -1: the
-// caller scans them. Case folding ORs 0x20 into every byte, which also maps a
-// few non-letters onto the targets: a superset of the matches, which the
-// caller checks exactly.
-TEXT ·pairBlocks(SB), NOSPLIT, $0-32
+// For len(b) >= 16 and 1 <= from, scans b[from:] with SSE2 (every amd64 CPU
+// has it) for the bytes that are a 'd' preceded by an 'o', or a 'u' preceded
+// by a 't', ASCII case folded ("code", "status"). It returns the first block
+// holding one: its start pos and a mask of those bytes (bit k: b[pos+k]), all
+// at or after from; pos -1 if there are none. Each 16-byte block is compared
+// with the same bytes loaded one position earlier (their predecessors), so no
+// state carries between blocks; two blocks go per iteration (a 32-bit mask),
+// and a last block overlaps the ones before. Case folding ORs 0x20 into every
+// byte, which also maps a few non-letters onto the targets: a superset of the
+// matches, which the caller checks exactly. The contract is pairScanGo's.
+TEXT ·pairScan(SB), NOSPLIT, $0-44
 	MOVQ b_base+0(FP), SI
 	MOVQ b_len+8(FP), BX
-	ANDQ $~15, BX
-	XORQ DI, DI
-	XORQ R8, R8               // the previous block ended in 'o' (bit 0)
-	XORQ R9, R9               // the previous block ended in 't' (bit 0)
 	MOVQ $0x2020202020202020, AX
 	MOVQ AX, X0
 	PUNPCKLQDQ X0, X0
@@ -31,92 +30,103 @@ TEXT ·pairBlocks(SB), NOSPLIT, $0-32
 	MOVQ $0x7474747474747474, AX // 't'
 	MOVQ AX, X4
 	PUNPCKLQDQ X4, X4
+	MOVQ from+24(FP), DI
+	LEAQ -32(BX), DX          // the last DI two whole blocks start at
+	CMPQ BX, $16
+	JB   notfound
 
 loop:
-	CMPQ DI, BX
-	JAE  tail
-	MOVOU (SI)(DI*1), X6
+	CMPQ DI, DX
+	JG   single
+	MOVOU (SI)(DI*1), X5
+	MOVOU -1(SI)(DI*1), X6
+	MOVOU 16(SI)(DI*1), X10
+	MOVOU 15(SI)(DI*1), X11
+	POR   X0, X5
 	POR   X0, X6
-	MOVOU X6, X7
+	POR   X0, X10
+	POR   X0, X11
+	MOVOU X5, X7
+	PCMPEQB X1, X7            // 'd'
+	MOVOU X6, X8
+	PCMPEQB X2, X8            // after 'o'
+	PAND  X7, X8
+	PCMPEQB X3, X5            // 'u'
+	PCMPEQB X4, X6            // after 't'
+	PAND  X5, X6
+	POR   X8, X6
+	PMOVMSKB X6, AX
+	MOVOU X10, X7
 	PCMPEQB X1, X7
-	PMOVMSKB X7, AX           // 'd'
-	MOVOU X6, X7
-	PCMPEQB X2, X7
-	PMOVMSKB X7, CX           // 'o'
-	MOVOU X6, X7
-	PCMPEQB X3, X7
-	PMOVMSKB X7, DX           // 'u'
+	MOVOU X11, X8
+	PCMPEQB X2, X8
+	PAND  X7, X8
+	PCMPEQB X3, X10
+	PCMPEQB X4, X11
+	PAND  X10, X11
+	POR   X8, X11
+	PMOVMSKB X11, CX
+	SHLQ  $16, CX
+	ORQ   CX, AX
+	JNZ   found
+	ADDQ  $32, DI
+	JMP   loop
+
+single:
+	LEAQ -16(BX), DX          // the last DI a whole block starts at
+	CMPQ DI, DX
+	JG   tail
+	MOVOU (SI)(DI*1), X5
+	MOVOU -1(SI)(DI*1), X6
+	POR   X0, X5
+	POR   X0, X6
+	MOVOU X5, X7
+	PCMPEQB X1, X7
+	MOVOU X6, X8
+	PCMPEQB X2, X8
+	PAND  X7, X8
+	PCMPEQB X3, X5
 	PCMPEQB X4, X6
-	PMOVMSKB X6, R10          // 't'
-	MOVQ CX, R11
-	SHLQ $1, R11
-	ORQ  R8, R11
-	ANDQ R11, AX              // 'd' after 'o'
-	MOVQ R10, R11
-	SHLQ $1, R11
-	ORQ  R9, R11
-	ANDQ R11, DX              // 'u' after 't'
-	ORQ  DX, AX
-	JNZ  found
-	MOVQ CX, R8
-	SHRQ $15, R8
-	MOVQ R10, R9
-	SHRQ $15, R9
-	ADDQ $16, DI
-	JMP  loop
+	PAND  X5, X6
+	POR   X8, X6
+	PMOVMSKB X6, AX
+	TESTQ AX, AX
+	JNZ   found
+	ADDQ  $16, DI
 
 tail:
-	// The bytes after the last whole block: one more block ending at len(b),
-	// with the positions before BX (already scanned) masked off.
-	MOVQ b_len+8(FP), CX
-	CMPQ CX, BX
-	JEQ  notfound             // no tail
-	CMPQ CX, $16
-	JB   notfound             // shorter than a block: the caller's
-	LEAQ -16(CX), DI          // the last block starts at len-16 >= 1
-	MOVBLZX -1(SI)(DI*1), R11 // the byte before it, for the carries
-	ORQ  $0x20, R11
-	XORQ R8, R8
-	XORQ R9, R9
-	CMPQ R11, $0x6f
-	SETEQ R8
-	CMPQ R11, $0x74
-	SETEQ R9
-	MOVOU (SI)(DI*1), X6
-	POR   X0, X6
-	MOVOU X6, X7
+	CMPQ DI, BX
+	JAE  notfound
+	// The last block starts at len-16 (DX), before DI: its bytes before DI are
+	// done, and each byte's predecessor is the byte before it in the block.
+	MOVOU (SI)(DX*1), X5
+	POR   X0, X5
+	MOVOU X5, X6
+	PSLLDQ $1, X6
+	MOVOU X5, X7
 	PCMPEQB X1, X7
-	PMOVMSKB X7, AX
-	MOVOU X6, X7
-	PCMPEQB X2, X7
-	PMOVMSKB X7, R12
-	MOVOU X6, X7
-	PCMPEQB X3, X7
-	PMOVMSKB X7, DX
+	MOVOU X6, X8
+	PCMPEQB X2, X8
+	PAND  X7, X8
+	PCMPEQB X3, X5
 	PCMPEQB X4, X6
-	PMOVMSKB X6, R10
-	MOVQ R12, R11
-	SHLQ $1, R11
-	ORQ  R8, R11
-	ANDQ R11, AX
-	MOVQ R10, R11
-	SHLQ $1, R11
-	ORQ  R9, R11
-	ANDQ R11, DX
-	ORQ  DX, AX
-	MOVQ BX, CX
-	SUBQ DI, CX               // positions already scanned: 1..15
+	PAND  X5, X6
+	POR   X8, X6
+	PMOVMSKB X6, AX
+	MOVQ DI, CX
+	SUBQ DX, CX               // positions already scanned: 1..16
 	SHRQ CX, AX
 	SHLQ CX, AX
 	TESTQ AX, AX
 	JZ   notfound
+	MOVQ DX, DI
 
 found:
-	BSFQ AX, AX
-	ADDQ DI, AX
-	MOVQ AX, ret+24(FP)
+	MOVQ DI, pos+32(FP)
+	MOVL AX, mask+40(FP)
 	RET
 
 notfound:
-	MOVQ $-1, ret+24(FP)
+	MOVQ $-1, pos+32(FP)
+	MOVL $0, mask+40(FP)
 	RET

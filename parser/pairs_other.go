@@ -2,5 +2,5 @@
 
 package parser
 
-// pairBlocks is pairBlocksGo where there is no assembly version.
-func pairBlocks(b []byte) int { return pairBlocksGo(b) }
+// pairScan is pairScanGo where there is no assembly version.
+func pairScan(b []byte, from int) (pos int, mask uint32) { return pairScanGo(b, from) }

@@ -5,14 +5,14 @@ import (
 	"testing"
 )
 
-// TestPairBlocks checks the platform pairBlocks (SSE2 assembly on amd64)
-// against the portable definition on random text rich in the target letters,
-// at every length and alignment around the 16-byte blocks.
-func TestPairBlocks(t *testing.T) {
+// TestPairScan checks the platform pairScan (SSE2 assembly on amd64) against
+// the portable definition on random text rich in the target letters, at every
+// length, alignment and starting point around the 16- and 32-byte blocks.
+func TestPairScan(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	const alphabet = "odutODUTx \x00\xff\x4f\x44\x55\x54\x64\x6f"
 	buf := make([]byte, 200)
-	for round := range 20000 {
+	for round := range 50000 {
 		n := r.IntN(len(buf))
 		off := r.IntN(8)
 		b := buf[off : off+min(n, len(buf)-off)]
@@ -22,18 +22,24 @@ func TestPairBlocks(t *testing.T) {
 				b[i] = byte(r.IntN(256))
 			}
 		}
-		if got, want := pairBlocks(b), pairBlocksGo(b); got != want {
-			t.Fatalf("round %d: pairBlocks(%q) = %d, want %d", round, b, got, want)
+		from := 1 + r.IntN(max(len(b), 1))
+		gp, gm := pairScan(b, from)
+		wp, wm := pairScanGo(b, from)
+		if gp != wp || gm != wm {
+			t.Fatalf("round %d: pairScan(%q, %d) = %d, %#x; want %d, %#x", round, b, from, gp, gm, wp, wm)
 		}
 	}
 }
 
-func FuzzPairBlocks(f *testing.F) {
-	f.Add([]byte("0123456789abcdeo" + "d123456789abcdef"))
-	f.Add([]byte("status_code=0 and error_code=x.y ..."))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if got, want := pairBlocks(b), pairBlocksGo(b); got != want {
-			t.Errorf("pairBlocks(%q) = %d, want %d", b, got, want)
+func FuzzPairScan(f *testing.F) {
+	f.Add([]byte("0123456789abcdeo"+"d123456789abcdef"), 1)
+	f.Add([]byte("status_code=0 and error_code=x.y ..."), 5)
+	f.Fuzz(func(t *testing.T, b []byte, from int) {
+		from = 1 + abs(from)%max(len(b), 1)
+		gp, gm := pairScan(b, from)
+		wp, wm := pairScanGo(b, from)
+		if gp != wp || gm != wm {
+			t.Errorf("pairScan(%q, %d) = %d, %#x; want %d, %#x", b, from, gp, gm, wp, wm)
 		}
 	})
 }

@@ -1,6 +1,9 @@
 package parser
 
-import "bytes"
+import (
+	"bytes"
+	"math/bits"
+)
 
 // The pre-filter proves that a record holds no envelope. Every key the
 // tokenizer acts on ends in "code" (code, error_code, subCode, status_code,
@@ -20,30 +23,37 @@ import "bytes"
 const maxKeyLookBack = 40
 
 // interesting reports whether b may hold an envelope. "HTTP/" is found by
-// IndexByte on 'H', rare in log text. For the keys, pairBlocks (SSE2 on amd64)
+// IndexByte on 'H', rare in log text. For the keys, pairScan (SSE2 on amd64)
 // flags each 'd' preceded by 'o' ("code") and each 'u' preceded by 't'
-// ("status"), in any case; anchorAt checks each flag exactly and only a full
-// key goes on to keyAt. Pairs matter: 'd' and 'u' alone are frequent in log
+// ("status"), in any case, a block at a time; anchorAt checks each flag exactly
+// and only a full key goes on to keyAt. Pairs matter: 'd' and 'u' alone are frequent in log
 // text, and an IndexByte loop per needle (or bytes.Index, which anchors on the
 // even more frequent 'o' and 't') spends its time restarting on false hits.
 func interesting(b []byte) bool {
-	off := 0
-	for len(b)-off >= 16 {
-		k := pairBlocks(b[off:])
-		if k < 0 {
-			off = len(b)
-			break
+	if len(b) >= 16 {
+		for from := 1; from < len(b); {
+			pos, m := pairScan(b, from)
+			if pos < 0 {
+				break
+			}
+			for ; m != 0; m &= m - 1 {
+				if anchorAt(b, pos+bits.TrailingZeros32(m)) {
+					return true
+				}
+			}
+			// Past the block: 32 bytes, or 16 for the last ones (pairScanGo).
+			if pos+32 <= len(b) {
+				from = pos + 32
+			} else {
+				from = pos + 16
+			}
 		}
-		// Resuming after a 'd' or 'u' misses no pair: neither starts one.
-		if anchorAt(b, off+k) {
-			return true
-		}
-		off += k + 1
-	}
-	for i := max(off, 1); i < len(b); i++ { // fewer than 16 bytes left
-		c, p := b[i]|0x20, b[i-1]|0x20
-		if ((c == 'd' && p == 'o') || (c == 'u' && p == 't')) && anchorAt(b, i) {
-			return true
+	} else {
+		for i := 1; i < len(b); i++ {
+			c, p := b[i]|0x20, b[i-1]|0x20
+			if ((c == 'd' && p == 'o') || (c == 'u' && p == 't')) && anchorAt(b, i) {
+				return true
+			}
 		}
 	}
 	return httpStatus(b)
@@ -242,9 +252,15 @@ func uQuote(b []byte, j int) int {
 	return 0
 }
 
-func isKeyByte(c byte) bool {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		c == '_' || c == '-' || c == '.'
-}
+func isKeyByte(c byte) bool { return keyByte[c] }
+
+// keyByte marks the bytes of a key: letters, digits, "_", "-" and ".".
+var keyByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			c == '_' || c == '-' || c == '.'
+	}
+	return t
+}()
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
