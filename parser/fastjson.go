@@ -1,6 +1,10 @@
 package parser
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+)
 
 // fastJSON switches the JSON fast path on; tests switch it off to check that
 // both paths give the same results.
@@ -17,34 +21,50 @@ var fastJSON = true
 func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 	n := len(b)
 	for {
-		i = skipBlank(b, i)
+		// Compact JSON has no blanks: each skipBlank below runs only when the
+		// byte at hand is not the expected one.
 		if i >= n {
 			return i, false
 		}
-		if b[i] == '}' {
-			p.closeBy('}', base)
-			return i + 1, true
-		}
 		if b[i] != '"' {
-			return i, false
+			i = skipBlank(b, i)
+			if i >= n {
+				return i, false
+			}
+			if b[i] == '}' {
+				p.closeBy('}', base)
+				return i + 1, true
+			}
+			if b[i] != '"' {
+				return i, false
+			}
 		}
 		start := i
-		// The key.
-		k := bytes.IndexByte(b[i+1:], '"')
-		if k < 0 {
+		// The key: up to its quote, with no escape in it.
+		ks := i + 1
+		ke := quoteOrEscape(b, ks)
+		if ke < 0 || b[ke] != '"' {
 			return start, false
 		}
-		ks, ke := i+1, i+1+k
-		if bytes.IndexByte(b[ks:ke], '\\') >= 0 {
+		i = ke + 1
+		if i >= n {
 			return start, false
 		}
-		i = skipBlank(b, ke+1)
-		if i >= n || b[i] != ':' || (i+1 < n && (b[i+1] == ':' || b[i+1] == '=')) {
+		if b[i] != ':' {
+			i = skipBlank(b, i)
+			if i >= n || b[i] != ':' {
+				return start, false
+			}
+		}
+		j := i + 1
+		if j >= n || b[j] == ':' || b[j] == '=' {
 			return start, false
 		}
-		j := skipBlank(b, i+1)
-		if j >= n {
-			return start, false
+		if blank[b[j]] {
+			j = skipBlank(b, j)
+			if j >= n {
+				return start, false
+			}
 		}
 		key := b[ks:ke]
 		// The value.
@@ -54,7 +74,10 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 			if trunc {
 				return start, false
 			}
-			end := skipBlank(b, after)
+			end := after
+			if end < n && blank[b[end]] {
+				end = skipBlank(b, end)
+			}
 			if end >= n || (b[end] != ',' && b[end] != '}') {
 				return start, false
 			}
@@ -79,13 +102,18 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 			if i, closed = p.fastObject(b, j+1, lvl, base); !closed {
 				return i, false
 			}
-			i = skipBlank(b, i)
+			if i < n && blank[b[i]] {
+				i = skipBlank(b, i)
+			}
 			if i >= n || (b[i] != ',' && b[i] != '}') {
 				return i, false // after a whole member: nothing to undo
 			}
 		case c == '-' || isDigit(c) || c == 't' || c == 'f' || c == 'n':
 			ve := wordEnd(b, j)
-			end := skipBlank(b, ve)
+			end := ve
+			if end < n && blank[b[end]] {
+				end = skipBlank(b, end)
+			}
 			if end >= n || (b[end] != ',' && b[end] != '}') {
 				return start, false
 			}
@@ -98,8 +126,42 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 		}
 		if b[i] == ',' {
 			i++
+		} else { // '}'
+			p.closeBy('}', base)
+			return i + 1, true
 		}
 	}
+}
+
+// quoteOrEscape returns the index of the first '"' or '\\' at or after i, or
+// -1. Keys are short: eight bytes at a time flag both, then IndexByte.
+func quoteOrEscape(b []byte, i int) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	lim := min(len(b), i+32)
+	for ; i+8 <= lim; i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		x, y := w^('"'*lo), w^('\\'*lo)
+		if m := ((x-lo)&^x | (y-lo)&^y) & hi; m != 0 {
+			// The lowest flag is exact (a false flag only sits above a match).
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < lim; i++ {
+		if c := b[i]; c == '"' || c == '\\' {
+			return i
+		}
+	}
+	if i >= len(b) {
+		return -1
+	}
+	k := bytes.IndexByte(b[i:], '"')
+	if k < 0 {
+		return -1
+	}
+	if e := bytes.IndexByte(b[i:i+k], '\\'); e >= 0 {
+		return i + e
+	}
+	return i + k
 }
 
 func skipBlank(b []byte, i int) int {

@@ -669,10 +669,18 @@ func (p *Parser) accessStatus(f *frame, v int) {
 
 // catalogCode reports whether v is a grammar-valid code of a module cat knows.
 func catalogCode(cat *catalog.Catalog, v []byte) bool {
-	if len(v) == 0 || !isLetter(v[0]) || catalog.Validate(v) != nil {
+	// The module: a lowercase word and a dot (user agents, addresses and ids
+	// stop here), then the grammar, then the catalog.
+	if len(v) < 3 || v[0] < 'a' || v[0] > 'z' {
 		return false
 	}
-	return cat.HasModule(v[:bytes.IndexByte(v, '.')])
+	dot := 1
+	for ; dot < len(v) && v[dot] != '.'; dot++ {
+		if c := v[dot]; (c < 'a' || c > 'z') && !isDigit(c) && c != '_' {
+			return false
+		}
+	}
+	return dot < len(v) && catalog.Validate(v) == nil && cat.HasModule(v[:dot])
 }
 
 // haproxy records the status and captured error code of an HAProxy log line whose
