@@ -105,6 +105,8 @@ type Parser struct {
 	seq      int32 // frames opened so far in this record: document order
 	overflow int   // openers beyond maxDepth not pushed
 
+	haproxyChecks int // HAProxy request lines looked at in this record
+
 	best, bad  cand // best valid error, best malformed candidate
 	success    bool
 	respStatus int  // first HTTP status key (or access-log status) of the record
@@ -166,7 +168,7 @@ func (p *Parser) reset() {
 			}
 		}
 	}
-	p.seq, p.overflow = 0, 0
+	p.seq, p.overflow, p.haproxyChecks = 0, 0, 0
 	p.best, p.bad = cand{}, cand{}
 	p.success, p.respStatus = false, 0
 	p.sawReq, p.sawAccess, p.deepErr, p.armed, p.arrErr, p.special = false, false, false, false, false, false

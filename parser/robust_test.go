@@ -38,6 +38,11 @@ func hostile(n int) map[string][]byte {
 		"ansi":                  bytes.Repeat([]byte("\x1b[31m\x1b["), n/4),
 		"crlf":                  bytes.Repeat([]byte("code=0\r\n"), n/4),
 		"unicode escapes":       []byte(`{"body":"` + strings.Repeat(`\u0022code\u0022:\ud83d\ude00`, n/8) + `"}`),
+		"haproxy request lines": []byte(strings.Repeat(`0/0/1/2/3 401 {oauth2.token.expired} "GET /a/b/c HTTP/1.1" `, n/8)),
+		"haproxy timers only":   []byte(strings.Repeat(`1/2/3/4/5 `, n/2) + `"GET / HTTP/1.1"`),
+		"otel attributes":       []byte(`{"attributes":[` + strings.Repeat(`{"key":"error_code","value":{"stringValue":`, n/8)),
+		"print_r keys":          []byte(strings.Repeat(`[code] => [error_code] => `, n/4)),
+		"quoted json bodies":    []byte(strings.Repeat(`"{"code":401,"error_code":"a.b"}" `, n/8)),
 	}
 }
 

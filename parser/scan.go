@@ -632,7 +632,10 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 		}
 		if isRequestLine(raw) {
 			p.armed = true
-			if t.s > 0 && p.overflow == 0 && len(p.stack) > 0 {
+			// Each check reads up to maxHAProxyLookBack bytes: a few per record
+			// keep a record of many request lines linear.
+			if t.s > 0 && p.overflow == 0 && len(p.stack) > 0 && p.haproxyChecks < 4 {
+				p.haproxyChecks++
 				p.haproxy(b, t.s-1)
 			}
 			return
