@@ -2,7 +2,7 @@ package parser
 
 // pairScanGo is the portable pairScan: for len(b) >= 16 and from >= 1, the
 // first block of b holding a 'd' after an 'o' or a 'u' after a 't' (every byte
-// ORed with 0x20, ASCII case folding) at or after from, as the block's start
+// ORed with 0x20, ASCII case folding), or an 'H', at or after from, as the block's start
 // and a mask of those bytes (bit k: b[pos+k]); pos -1 if there is none, and for
 // shorter slices. Blocks are 32 bytes from from, then 16, then the last 16 bytes
 // of b. The assembly version must agree with it exactly (TestPairScan,
@@ -13,7 +13,7 @@ func pairScanGo(b []byte, from int) (pos int, mask uint32) {
 	}
 	hit := func(i int) bool {
 		c, p := b[i]|0x20, b[i-1]|0x20
-		return (c == 'd' && p == 'o') || (c == 'u' && p == 't')
+		return (c == 'd' && p == 'o') || (c == 'u' && p == 't') || b[i] == 'H'
 	}
 	block := func(start, width, first int) (int, uint32) {
 		var m uint32

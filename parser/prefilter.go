@@ -30,60 +30,76 @@ const maxKeyLookBack = 40
 // text, and an IndexByte loop per needle (or bytes.Index, which anchors on the
 // even more frequent 'o' and 't') spends its time restarting on false hits.
 func interesting(b []byte) bool {
-	if len(b) >= 16 {
-		for from := 1; from < len(b); {
-			pos, m := pairScan(b, from)
-			if pos < 0 {
-				break
-			}
-			for ; m != 0; m &= m - 1 {
-				if anchorAt(b, pos+bits.TrailingZeros32(m)) {
-					return true
-				}
-			}
-			// Past the block: 32 bytes, or 16 for the last ones (pairScanGo).
-			if pos+32 <= len(b) {
-				from = pos + 32
-			} else {
-				from = pos + 16
-			}
-		}
-	} else {
+	if len(b) < 16 {
 		for i := 1; i < len(b); i++ {
 			c, p := b[i]|0x20, b[i-1]|0x20
 			if ((c == 'd' && p == 'o') || (c == 'u' && p == 't')) && anchorAt(b, i) {
 				return true
 			}
 		}
+		return httpStatus(b)
 	}
-	return httpStatus(b)
+	checks := 0 // HAProxy look-backs (see httpAt)
+	if b[0] == 'H' && httpAt(b, 0, &checks) {
+		return true
+	}
+	for from := 1; from < len(b); {
+		pos, m := pairScan(b, from)
+		if pos < 0 {
+			return false
+		}
+		for ; m != 0; m &= m - 1 {
+			i := pos + bits.TrailingZeros32(m)
+			if b[i] == 'H' {
+				if httpAt(b, i, &checks) {
+					return true
+				}
+			} else if anchorAt(b, i) {
+				return true
+			}
+		}
+		// Past the block: 32 bytes, or 16 for the last ones (pairScanGo).
+		if pos+32 <= len(b) {
+			from = pos + 32
+		} else {
+			from = pos + 16
+		}
+	}
+	return false
 }
 
 // httpStatus finds `HTTP/1.1" 200` through IndexByte on 'H', rare in log text,
 // or an HAProxy line (status before the request line).
 func httpStatus(b []byte) bool {
-	haproxyChecks := 0
-	for i := 0; ; {
+	checks := 0
+	for i := 0; ; i++ {
 		k := bytes.IndexByte(b[i:], 'H')
 		if k < 0 {
 			return false
 		}
 		i += k
-		if i+5 <= len(b) && string(b[i:i+5]) == "HTTP/" {
-			if accessStatusAt(b, i+5) {
-				return true
-			}
-			// Each check reads up to maxHAProxyLookBack bytes: a few per record
-			// keep the pre-filter linear.
-			if haproxyChecks < 4 {
-				haproxyChecks++
-				if haproxyRequestAt(b, i) {
-					return true
-				}
-			}
+		if httpAt(b, i, &checks) {
+			return true
 		}
-		i++
 	}
+}
+
+// httpAt checks an "HTTP/" at i: the version of a text access line's request
+// followed by its status, or of an HAProxy line's request line. Each HAProxy
+// check reads up to maxHAProxyLookBack bytes: a few per record (*checks) keep
+// the pre-filter linear.
+func httpAt(b []byte, i int, checks *int) bool {
+	if i+5 > len(b) || string(b[i:i+5]) != "HTTP/" {
+		return false
+	}
+	if accessStatusAt(b, i+5) {
+		return true
+	}
+	if *checks < 4 {
+		*checks++
+		return haproxyRequestAt(b, i)
+	}
+	return false
 }
 
 // anchorAt checks the needle around a flagged byte at i.
