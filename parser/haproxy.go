@@ -6,8 +6,8 @@ import (
 	"github.com/secondme/secondme_error_exporter/catalog"
 )
 
-// HAProxy's HTTP log format (option httplog) puts the status before the request
-// line, which comes last:
+// HAProxy's HTTP log format (option httplog) and AWS load balancers (albStatus)
+// put the status before the request line. HAProxy's comes last:
 //
 //	haproxy[1234]: 10.0.1.2:33317 [24/Nov/2026:10:00:00.123] fe be/srv1 0/0/1/69/70 401 289 - - ---- 3/3/0/0/0 0/0 {captured request headers} {captured response headers} "GET /x HTTP/1.1"
 //
@@ -30,7 +30,7 @@ func haproxyBefore(b []byte, q int, cat *catalog.Catalog) (status, cs, ce int) {
 	// The timers alone hold four slashes (the date, backend/server and the
 	// connection counts more): one SIMD count rules out most other lines.
 	if bytes.Count(seg, slash) < 8 {
-		return 0, 0, 0
+		return albStatus(seg), 0, 0
 	}
 	// The timers and the status: "…/…/…/…/… 401 ".
 	i := 0
@@ -79,6 +79,49 @@ func haproxyBefore(b []byte, q int, cat *catalog.Catalog) (status, cs, ce int) {
 
 var slash = []byte("/")
 
+// albStatus reads the fields an AWS load balancer access log puts before its
+// request line: three processing times (seconds, or -1), the balancer's status,
+// the target's status (or -), received and sent bytes.
+//
+//	https 2026-11-24T10:00:00.000000Z app/lb/abc 1.2.3.4:5678 10.0.0.2:80 0.001 0.012 0.000 401 401 120 85 "POST https://… HTTP/1.1" …
+func albStatus(seg []byte) int {
+	var tok [7][]byte
+	e := len(seg)
+	if e < 2 || seg[e-1] != ' ' || !isDigit(seg[e-2]) {
+		return 0 // nginx and Envoy put a "]" or a quote before the request line
+	}
+	e--
+	for k := 6; k >= 0; k-- {
+		s := bytes.LastIndexByte(seg[max(0, e-40):e], ' ')
+		if s < 0 {
+			return 0
+		}
+		s += max(0, e-40)
+		tok[k], e = seg[s+1:e], s
+	}
+	for _, t := range tok[:3] {
+		if !isSeconds(t) {
+			return 0
+		}
+	}
+	if (string(tok[4]) != "-" && !allDigits(tok[4])) || !allDigits(tok[5]) || !allDigits(tok[6]) || len(tok[3]) != 3 {
+		return 0
+	}
+	if v, st := parseNum(tok[3]); st == numValid && catalog.IsHTTPStatus(v) {
+		return v
+	}
+	return 0
+}
+
+// isSeconds matches a processing time: "0.012" or "-1".
+func isSeconds(t []byte) bool {
+	if string(t) == "-1" {
+		return true
+	}
+	dot := bytes.IndexByte(t, '.')
+	return dot > 0 && dot < len(t)-1 && allDigits(t[:dot]) && allDigits(t[dot+1:])
+}
+
 // isTimers matches the five slash-separated timers: integers, -1, and an optional
 // "+" before the last.
 func isTimers(t []byte) bool {
@@ -126,9 +169,6 @@ func statusToken(s []byte, i int) int {
 // timers and a status.
 func haproxyRequestAt(b []byte, h int) bool {
 	lo := max(0, h-maxHAProxyLookBack)
-	if bytes.Count(b[lo:h], slash) < 8 {
-		return false
-	}
 	q := bytes.LastIndexByte(b[lo:h], '"')
 	if q < 0 {
 		return false

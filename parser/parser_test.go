@@ -155,6 +155,12 @@ var shapes = map[string]struct {
 	"haproxy in a docker json log": {`{"log":"10.0.1.2:33317 [24/Nov/2026:10:00:00.123] fe be/s1 0/0/1/69/70 403 289 - - ---- 1/1/0/0/0 0/0 {apikey.permission.denied} \"POST /api/secondme/note/add HTTP/1.1\"\n","stream":"stdout"}`,
 		errEnv("apikey.permission.denied", 403)},
 	"timers without a request line": {`job stats 0/0/1/69/70 401 done`, none},
+	"aws alb": {`https 2026-11-24T10:00:00.000000Z app/lb/abc 1.2.3.4:5678 10.0.0.2:80 0.001 0.012 0.000 401 401 120 85 "POST https://api.secondme.io:443/api/x HTTP/1.1" "curl/8.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws "Root=1-abc"`,
+		response(401)},
+	"aws alb target unreachable": {`http 2026-11-24T10:00:00.000000Z app/lb/abc 1.2.3.4:5678 - -1 -1 -1 502 - 120 0 "GET http://api:80/x HTTP/1.1" "curl/8.0" - -`, response(502)},
+	"nginx custom error field": {`10.0.0.1 - - [24/Nov/2026:10:00:00 +0000] "POST /api/oauth/token/refresh HTTP/1.1" 401 85 "-" "python-httpx/0.27.0" rt=0.012 err="oauth2.refresh_token.revoked"`,
+		errEnv("oauth2.refresh_token.revoked", 401)},
+	"nginx custom field not a code": {`10.0.0.1 - - [24/Nov/2026:10:00:00 +0000] "GET /x HTTP/1.1" 200 85 "-" "curl" host="api.secondme.io" rt=0.012`, response(200)},
 
 	// OpenTelemetry attributes: [{"key":K,"value":V}] lists, V typed or plain.
 	"otlp json log record": {`{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"client"}}]},"scopeLogs":[{"logRecords":[{"timeUnixNano":"1795515619705000000","severityText":"ERROR","body":{"stringValue":"secondme call failed"},"attributes":[{"key":"error_code","value":{"stringValue":"oauth2.token.expired"}},{"key":"http.response.status_code","value":{"intValue":"401"}}]}]}]}]}`,

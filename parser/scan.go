@@ -414,6 +414,13 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	}
 	if kind != kNone {
 		p.keyOf(kind, key, vk, val, str, trunc)
+	} else if p.special && (vk == vString || vk == vBare) && p.overflow == 0 && len(p.stack) > 0 {
+		// A field of a text access line under a key of its own choosing
+		// (err="oauth2.token.expired"): like a positional field, only a code of
+		// a module the catalog knows.
+		if f := &p.stack[len(p.stack)-1]; f.access && !f.errSet && catalogCode(p.cat, trimBlank(val)) {
+			p.setErr(f, val, vk, str, trunc, 0)
+		}
 	}
 	if str && kind != kErr && kind != kCode && mayNest(val) {
 		p.recurse(val, lvl)
