@@ -99,14 +99,13 @@ func (a *Assembler) Add(line []byte, emit func(record []byte)) {
 		}
 	}
 	if a.maxLines > 1 && len(line) < a.maxBytes {
-		if endsWord(line, "Array") {
-			// print_r: "Array", then "(" on a line of its own.
+		switch phpDump(line) {
+		case 'y': // print_r: "Array", then "(" on a line of its own
 			a.start(line, 0)
 			a.paren, a.wantOpen = true, true
 			return
-		}
-		if endsWord(line, "array (") {
-			a.start(line, 1) // var_export
+		case '(': // var_export: "array ("
+			a.start(line, 1)
 			a.paren = true
 			return
 		}
@@ -155,14 +154,41 @@ func (a *Assembler) delta(line []byte) int {
 	return 0
 }
 
+// phpDump reports how line starts a PHP dump: 'y' for a line ending in the word
+// "Array" (print_r), '(' for one ending in "array (" (var_export), 0 for neither.
+func phpDump(line []byte) byte {
+	e := len(line)
+	for e > 0 && (line[e-1] == ' ' || line[e-1] == '\t' || line[e-1] == '\r') {
+		e--
+	}
+	if e == 0 {
+		return 0
+	}
+	// Most lines end in neither word: the last byte tells.
+	switch line[e-1] {
+	case 'y':
+		if endsWord(line[:e], "Array") {
+			return 'y'
+		}
+	case '(':
+		if endsWord(line[:e], "array (") {
+			return '('
+		}
+	}
+	return 0
+}
+
 // endsWord reports whether line, trailing blanks trimmed, ends with w as a word
 // of its own.
 func endsWord(line []byte, w string) bool {
-	line = bytes.TrimRight(line, " \t\r")
-	if !bytes.HasSuffix(line, []byte(w)) {
+	e := len(line)
+	for e > 0 && (line[e-1] == ' ' || line[e-1] == '\t' || line[e-1] == '\r') {
+		e--
+	}
+	if e < len(w) || string(line[e-len(w):e]) != w {
 		return false
 	}
-	i := len(line) - len(w)
+	i := e - len(w)
 	return i == 0 || !(isLetter(line[i-1]) || isDigit(line[i-1]) || line[i-1] == '_' || line[i-1] == '$')
 }
 
