@@ -40,7 +40,11 @@ func haproxyBefore(b []byte, q int, cat *catalog.Catalog) (status, cs, ce int) {
 			return 0, 0, 0
 		}
 		tokEnd := i + k
-		if tokEnd-i >= 9 && (isDigit(seg[i]) || seg[i] == '-') && isTimers(seg[i:tokEnd]) {
+		ts := i
+		for ts < tokEnd && (seg[ts] == '"' || seg[ts] == '\'') {
+			ts++ // the timers may open a quoted string
+		}
+		if tokEnd-ts >= 9 && (isDigit(seg[ts]) || seg[ts] == '-') && isTimers(seg[ts:tokEnd]) {
 			if st := statusToken(seg, tokEnd+1); st > 0 {
 				status, i = st, tokEnd+5
 				break
@@ -174,8 +178,11 @@ func haproxyRequestAt(b []byte, h int) bool {
 		return false
 	}
 	q += lo
-	// The status is followed by other fields, then the request line: a status
-	// right before the quote would be nginx's order, handled elsewhere.
+	// Escaped text (\u0020, \") unescapes into fields the raw bytes do not
+	// show: let the tokenizer look at the unescaped string.
+	if bytes.IndexByte(b[max(0, q-maxHAProxyLookBack):q], '\\') >= 0 {
+		return true
+	}
 	st, _, _ := haproxyBefore(b, q, catalog.Default())
 	return st > 0
 }

@@ -30,10 +30,11 @@ const maxKeyLookBack = 40
 // text, and an IndexByte loop per needle (or bytes.Index, which anchors on the
 // even more frequent 'o' and 't') spends its time restarting on false hits.
 func interesting(b []byte) bool {
+	vk := valueKeys{next: -2}
 	if len(b) < 16 {
 		for i := 1; i < len(b); i++ {
 			c, p := b[i]|0x20, b[i-1]|0x20
-			if ((c == 'd' && p == 'o') || (c == 'u' && p == 't')) && anchorAt(b, i) {
+			if ((c == 'd' && p == 'o') || (c == 'u' && p == 't')) && anchorAt(b, i, &vk) {
 				return true
 			}
 		}
@@ -54,7 +55,7 @@ func interesting(b []byte) bool {
 				if httpAt(b, i, &checks) {
 					return true
 				}
-			} else if anchorAt(b, i) {
+			} else if anchorAt(b, i, &vk) {
 				return true
 			}
 		}
@@ -103,7 +104,7 @@ func httpAt(b []byte, i int, checks *int) bool {
 }
 
 // anchorAt checks the needle around a flagged byte at i.
-func anchorAt(b []byte, i int) bool {
+func anchorAt(b []byte, i int, vk *valueKeys) bool {
 	if i == 0 || i+1 >= len(b) {
 		return false
 	}
@@ -111,16 +112,19 @@ func anchorAt(b []byte, i int) bool {
 	// status_code, response_code...): node, mode and episode stop here.
 	switch b[i] | 0x20 {
 	case 'd': // "code", any case
-		return i >= 2 && b[i-1]|0x20 == 'o' && b[i+1]|0x20 == 'e' && b[i-2]|0x20 == 'c' && keyAt(b, i+2)
+		return i >= 2 && b[i-1]|0x20 == 'o' && b[i+1]|0x20 == 'e' && b[i-2]|0x20 == 'c' && keyAt(b, i+2, vk)
 	case 'u': // "status", any case
 		return i >= 4 && b[i+1]|0x20 == 's' && b[i-1]|0x20 == 't' && b[i-2]|0x20 == 'a' &&
-			b[i-3]|0x20 == 't' && b[i-4]|0x20 == 's' && keyAt(b, i+2)
+			b[i-3]|0x20 == 't' && b[i-4]|0x20 == 's' && keyAt(b, i+2, vk)
 	}
 	return false
 }
 
 // keyAt checks a key that ends at end: its kind, a separator, a plausible value.
-func keyAt(b []byte, end int) bool {
+// A word of interest without a separator may be an OpenTelemetry attribute's
+// name ("key":"error_code"): it counts when a "value" key follows somewhere in
+// the record (vk), as attrOf needs.
+func keyAt(b []byte, end int, vk *valueKeys) bool {
 	if end < len(b) && isKeyByte(b[end]) {
 		return false // "codec", "encoded", "status_text": the word goes on
 	}
@@ -129,8 +133,8 @@ func keyAt(b []byte, end int) bool {
 		j++ // PHP print_r's "[code] => 401"
 	}
 	j = skipQuoteBlank(b, j)
-	attr := j < len(b) && b[j] == ',' && attrValueAt(b, j+1)
-	if j >= len(b) || (b[j] != ':' && b[j] != '=' && !attr) {
+	attr := j >= len(b) || (b[j] != ':' && b[j] != '=')
+	if attr && !vk.after(b, end) {
 		return false // "decode payload": no separator, no key
 	}
 	start := end
@@ -141,10 +145,16 @@ func keyAt(b []byte, end int) bool {
 		start += 5 // \u0022code: the key follows an escaped quote
 	}
 	kind := classifyKey(b[start:end])
-	if kind == kNone && start >= 2 && b[start-1] == '[' && b[start-2] == 0x1b {
-		// "\x1b[31mCode": the colour's parameters and final byte are no part of the key.
-		if s := skipANSI(b, start-2); s > start && s < end {
-			kind = classifyKey(b[s:end])
+	if kind == kNone {
+		// "\x1b[31mCode", "\x1b[1;31mCode": the colour's parameters and final
+		// byte are no part of the key (the tokenizer skips the sequence).
+		for k := start - 1; k >= 0 && k >= start-16; k-- {
+			if b[k] == 0x1b {
+				if s := skipANSI(b, k); s > start && s < end {
+					kind = classifyKey(b[s:end])
+				}
+				break
+			}
 		}
 	}
 	if start > 0 && isKeyByte(b[start-1]) {
@@ -173,6 +183,26 @@ func keyAt(b []byte, end int) bool {
 	if j >= len(b) {
 		return false
 	}
+	if j >= len(b) {
+		return false
+	}
+	if valueOK(b, j, kind) {
+		return true
+	}
+	// A Python b"…", u'…' string: the word before the quote may be its prefix
+	// (or the end of the value, before the record's closing quote: either way).
+	if c := b[j-1]; c != '"' && c != '\'' && c != '\\' {
+		if q := strPrefixQuote(b, j); q > 0 {
+			if j = skipQuoteBlank(b, q); j < len(b) {
+				return valueOK(b, j, kind)
+			}
+		}
+	}
+	return false
+}
+
+// valueOK: the value starting at j may be one of kind's.
+func valueOK(b []byte, j int, kind keyKind) bool {
 	v := b[j]
 	switch kind {
 	case kErr:
@@ -186,16 +216,44 @@ func keyAt(b []byte, end int) bool {
 	}
 }
 
-// attrValueAt: a "value" key (an OpenTelemetry attribute's) at j, quotes and
-// blanks skipped.
-func attrValueAt(b []byte, j int) bool {
-	j = skipQuoteBlank(b, j)
-	if j+5 > len(b) || b[j]|0x20 != 'v' || string(b[j+1:j+5]) != "alue" {
+// valueKeys answers keyAt's question "is there a value key after end?" for
+// ascending ends, reading each byte of the record at most once.
+type valueKeys struct {
+	next int // the first value key at or after from; -1 none; -2 not looked for yet
+	from int
+}
+
+func (v *valueKeys) after(b []byte, end int) bool {
+	if v.next >= end {
+		return true
+	}
+	if v.next == -1 && v.from <= end {
 		return false
 	}
-	j = skipQuoteBlank(b, j+5)
-	return j < len(b) && (b[j] == ':' || b[j] == '=')
+	v.next, v.from = valueKeyFrom(b, end), end
+	return v.next >= 0
 }
+
+// valueKeyFrom returns the index of the "alue" of the first "value" key (any case of its "v",
+// quotes and blanks before the separator skipped) at or after from, or -1.
+func valueKeyFrom(b []byte, from int) int {
+	for from < len(b) {
+		k := bytes.Index(b[from:], alue)
+		if k < 0 {
+			return -1
+		}
+		k += from
+		if k > 0 && b[k-1]|0x20 == 'v' {
+			if j := skipQuoteBlank(b, k+4); j < len(b) && (b[j] == ':' || b[j] == '=') {
+				return k
+			}
+		}
+		from = k + 1
+	}
+	return -1
+}
+
+var alue = []byte("alue")
 
 // dottedWord: a lowercase word and a dot (or an escape, which may be one) at j.
 func dottedWord(b []byte, j int) bool {
