@@ -197,13 +197,14 @@ func writeFile(t *testing.T, path string, lines ...string) {
 
 func waitLines(t *testing.T, r *running, source string, n float64) scrape {
 	t.Helper()
-	var s scrape
 	waitFor(t, fmt.Sprintf("%s lines_total=%v", source, n), func() (bool, string) {
-		s = r.scrape(t)
-		got := s.sum("secondme_exporter_lines_total", map[string]string{"source": source})
+		got := r.scrape(t).sum("secondme_exporter_lines_total", map[string]string{"source": source})
 		return got == n, fmt.Sprintf("lines_total{source=%q} = %v", source, got)
 	})
-	return s
+	// A scrape gathers its metric families in no set order, so the one that saw
+	// lines_total reach n may have read the other counters before the last
+	// records were counted. A scrape begun after it sees them all.
+	return r.scrape(t)
 }
 
 // knownRecords is a small log with one record of each kind.

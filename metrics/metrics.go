@@ -324,9 +324,10 @@ func (s *Source) setCatalog(cat *catalog.Catalog) {
 // Observe accounts one record of size bytes and what the parser found in it.
 //
 // lines_total is incremented last: a reader that sees lines_total reach N
-// also sees everything the first N records counted (atomic counters are
-// sequentially consistent), which is what makes "wait for lines_total, then
-// compare" a sound test and alerting pattern.
+// also sees, in any read it begins afterwards, everything the first N records
+// counted (atomic counters are sequentially consistent). That makes "wait for
+// lines_total, then scrape again and compare" a sound test pattern; the scrape
+// that saw N may have gathered the other families first.
 func (s *Source) Observe(env parser.Envelope, size int) {
 	switch env.Kind {
 	case parser.None:
