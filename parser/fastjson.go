@@ -82,7 +82,10 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 				return start, false
 			}
 			val := b[vs:ve]
-			kind := classifyKey(key)
+			kind := kNone
+			if mayClassify(key) {
+				kind = classifyKey(key)
+			}
 			if kind != kNone {
 				p.keyOf(kind, key, vString, val, true, false)
 			}
@@ -91,8 +94,10 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 			}
 			i = end
 		case c == '{':
-			if kind := classifyKey(key); kind != kNone {
-				p.keyOf(kind, key, vContainer, nil, false, false)
+			if mayClassify(key) {
+				if kind := classifyKey(key); kind != kNone {
+					p.keyOf(kind, key, vContainer, nil, false, false)
+				}
 			}
 			p.push('{')
 			if p.overflow > 0 {
@@ -117,8 +122,10 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 			if end >= n || (b[end] != ',' && b[end] != '}') {
 				return start, false
 			}
-			if kind := classifyKey(key); kind != kNone {
-				p.keyOf(kind, key, vBare, b[j:ve], false, false)
+			if mayClassify(key) {
+				if kind := classifyKey(key); kind != kNone {
+					p.keyOf(kind, key, vBare, b[j:ve], false, false)
+				}
 			}
 			i = end
 		default: // an array, a Python string, something else: the generic loop

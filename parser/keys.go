@@ -168,6 +168,29 @@ var lowerKey = func() (t [256]byte) {
 	return t
 }()
 
+// mayClassify is an inlinable first look at a key for the hot loops: false
+// means classifyKey(key) is kNone (TestMayClassify). It is classifyKey's own
+// fast reject on the last two bytes, widened to the names classifyKey takes
+// before it ("key", "value", "stringValue"...).
+func mayClassify(key []byte) bool {
+	n := len(key)
+	return n >= 3 && (tailOK[key[n-1]]&(1<<(key[n-2]&31)) != 0 || key[0]|0x20 == 'u')
+}
+
+// tailOK[b] has bit a&31 set when a key ending in the bytes a, b (any case of
+// the letters) may be one of classifyKey's names. Other bytes that share a&31
+// with an allowed letter only cost a full check.
+var tailOK = func() (t [256]uint32) {
+	// code, message, route, requestline, status, data, method, request, uri,
+	// path, url, upstream, key, value / stringValue...
+	for _, tail := range []string{"de", "ge", "te", "ne", "us", "ta", "od", "st", "ri", "th", "rl", "am", "ey", "ue"} {
+		for _, b := range []byte{tail[1], tail[1] - 'a' + 'A'} {
+			t[b] |= 1 << (tail[0] & 31)
+		}
+	}
+	return t
+}()
+
 // knownTail reports whether a key ending in the (lowercased) letters a, b may
 // normalise to one of classifyKey's names.
 func knownTail(a, b byte) bool {

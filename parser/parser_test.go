@@ -2,6 +2,7 @@ package parser
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -418,5 +419,29 @@ func TestUserCatalogInterning(t *testing.T) {
 	}
 	if a := testing.AllocsPerRun(20, func() { p.Parse(line) }); a != 0 {
 		t.Errorf("a user catalog code allocates %.1f times", a)
+	}
+}
+
+// TestMayClassify: mayClassify never rejects a key classifyKey classifies, on
+// every key spelling the tests know and on random keys over a small alphabet.
+func TestMayClassify(t *testing.T) {
+	keys := []string{"code", "Code", "CODE", "data", "path", "status", "method", "message", "request",
+		"error_code", "key", "Key", "value", "Value", "stringValue", "intValue", "subCode", "sub_code",
+		"errorCode", "x-error-code", "upstream_http_x_error_code", "upstream", "upstream_addr",
+		"Upstream-Status", "requestMethod", "http.response.status_code", "DownstreamStatus", "uri",
+		"request_uri", "url", "route", "requestline", "response_code", "statusCode", "req.path"}
+	r := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "abcdeilmnopqrstuvyACDEKSUV_-.0"
+	for range 200000 {
+		k := make([]byte, 3+r.IntN(14))
+		for i := range k {
+			k[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		keys = append(keys, string(k))
+	}
+	for _, k := range keys {
+		if classifyKey([]byte(k)) != kNone && !mayClassify([]byte(k)) {
+			t.Errorf("mayClassify(%q) = false, classifyKey says %v", k, classifyKey([]byte(k)))
+		}
 	}
 }

@@ -407,7 +407,10 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 		}
 	}
 	key := b[t.s:t.e]
-	kind := classifyKey(key)
+	kind := kNone
+	if mayClassify(key) {
+		kind = classifyKey(key)
+	}
 	var val []byte
 	if vk == vString || vk == vBare {
 		val = b[vs:ve]
