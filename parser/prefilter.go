@@ -96,11 +96,32 @@ func httpAt(b []byte, i int, checks *int) bool {
 	if accessStatusAt(b, i+5) {
 		return true
 	}
+	// An HAProxy or AWS request line ends its double-quoted string (or the
+	// record) with the version, and is followed by a blank or nothing.
+	j := i + 5
+	for j < len(b) && (isDigit(b[j]) || b[j] == '.') {
+		j++
+	}
+	for j < len(b) && b[j] == '\\' {
+		j++
+	}
+	if j < len(b) {
+		if b[j] != '"' || (j+1 < len(b) && !requestLineTail(b[j+1])) {
+			return false
+		}
+	}
 	if *checks < 4 {
 		*checks++
 		return haproxyRequestAt(b, i)
 	}
 	return false
+}
+
+// requestLineTail: a byte that may follow the quoted request line of an HAProxy
+// or AWS load balancer line (the end of the line, or the next field), raw or
+// inside an escaped string.
+func requestLineTail(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\\'
 }
 
 // anchorAt checks the needle around a flagged byte at i.

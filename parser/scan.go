@@ -644,7 +644,8 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 			p.armed = true
 			// Each check reads up to maxHAProxyLookBack bytes: a few per record
 			// keep a record of many request lines linear.
-			if t.s > 0 && p.overflow == 0 && len(p.stack) > 0 && p.haproxyChecks < 4 {
+			if t.s > 0 && b[t.s-1] == '"' && (t.trunc || t.e+1 >= len(b) || requestLineTail(b[t.e+1])) &&
+				p.overflow == 0 && len(p.stack) > 0 && p.haproxyChecks < 4 {
 				p.haproxyChecks++
 				p.haproxy(b, t.s-1)
 			}
