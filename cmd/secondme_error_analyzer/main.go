@@ -25,11 +25,13 @@ import (
 	"github.com/secondme/secondme_error_exporter/analyze"
 	"github.com/secondme/secondme_error_exporter/catalog"
 	"github.com/secondme/secondme_error_exporter/config"
+	"github.com/secondme/secondme_error_exporter/internal/buildinfo"
 )
 
 const name = "secondme_error_analyzer"
 
 func main() {
+	buildinfo.Fill()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

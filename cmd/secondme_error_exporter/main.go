@@ -24,9 +24,13 @@ import (
 	"github.com/secondme/secondme_error_exporter/config"
 	"github.com/secondme/secondme_error_exporter/demo"
 	"github.com/secondme/secondme_error_exporter/exporter"
+	"github.com/secondme/secondme_error_exporter/internal/buildinfo"
 )
 
-func main() { os.Exit(run(os.Args[1:])) }
+func main() {
+	buildinfo.Fill()
+	os.Exit(run(os.Args[1:]))
+}
 
 // writerCommand is the subcommand that runs the demo writer on its own (for
 // the compose stack and the end-to-end tests). It is a separate kingpin
