@@ -22,13 +22,14 @@ import (
 // maxKeyLookBack bounds the bytes walked back from a needle to find the key's start.
 const maxKeyLookBack = 40
 
-// interesting reports whether b may hold an envelope. "HTTP/" is found by
-// IndexByte on 'H', rare in log text. For the keys, pairScan (SSE2 on amd64)
-// flags each 'd' preceded by 'o' ("code") and each 'u' preceded by 't'
-// ("status"), in any case, a block at a time; anchorAt checks each flag exactly
-// and only a full key goes on to keyAt. Pairs matter: 'd' and 'u' alone are frequent in log
+// interesting reports whether b may hold an envelope. pairScan (SSE2 on amd64)
+// flags, a block at a time, each 'd' preceded by 'o' ("code"), each 'u'
+// preceded by 't' ("status"), in any case, and each 'H' ("HTTP/", rare in log
+// text); anchorAt checks a key flag exactly and only a full key goes on to
+// keyAt, httpAt an 'H'. Pairs matter: 'd' and 'u' alone are frequent in log
 // text, and an IndexByte loop per needle (or bytes.Index, which anchors on the
 // even more frequent 'o' and 't') spends its time restarting on false hits.
+// Records shorter than a block are scanned byte by byte.
 func interesting(b []byte) bool {
 	vk := valueKeys{next: -2}
 	if len(b) < 16 {
