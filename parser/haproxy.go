@@ -16,8 +16,13 @@ import (
 // field. A captured response header holding an error code ({oauth2.token.expired|…})
 // is that line's error code.
 
-// maxHAProxyLookBack bounds the bytes before a request line searched for the timers.
-const maxHAProxyLookBack = 1024
+// maxHAProxyLookBack bounds the bytes before a request line searched for the
+// timers, and the pre-filter's search for a request line's opening quote;
+// maxRequestLine, the longest request line taken as HAProxy's, fits in it.
+const (
+	maxHAProxyLookBack = 1024
+	maxRequestLine     = 1000
+)
 
 // haproxyBefore parses the fields of an HAProxy HTTP log line that end at q (the
 // opening quote of its request line). It returns the status (0 if the fields are
@@ -41,8 +46,10 @@ func haproxyBefore(b []byte, q int, cat *catalog.Catalog) (status, cs, ce int) {
 		}
 		tokEnd := i + k
 		ts := i
-		for ts < tokEnd && (seg[ts] == '"' || seg[ts] == '\'') {
-			ts++ // the timers may open a quoted string
+		for k := i; k < tokEnd; k++ {
+			if c := seg[k]; c == '"' || c == '\'' || c == '\\' {
+				ts = k + 1 // the timers may open a quoted string
+			}
 		}
 		if tokEnd-ts >= 9 && (isDigit(seg[ts]) || seg[ts] == '-') && isTimers(seg[ts:tokEnd]) {
 			if st := statusToken(seg, tokEnd+1); st > 0 {

@@ -98,7 +98,8 @@ func httpAt(b []byte, i int, checks *int) bool {
 		return true
 	}
 	// An HAProxy or AWS request line ends its double-quoted string (or the
-	// record) with the version, and is followed by a blank or nothing.
+	// record) with the version. (Whatever follows the quote, the string may
+	// be looked at on its own, where nothing follows.)
 	j := i + 5
 	for j < len(b) && (isDigit(b[j]) || b[j] == '.') {
 		j++
@@ -106,10 +107,8 @@ func httpAt(b []byte, i int, checks *int) bool {
 	for j < len(b) && b[j] == '\\' {
 		j++
 	}
-	if j < len(b) {
-		if b[j] != '"' || (j+1 < len(b) && !requestLineTail(b[j+1])) {
-			return false
-		}
+	if j < len(b) && b[j] != '"' {
+		return false
 	}
 	if *checks < 4 {
 		*checks++
@@ -155,8 +154,8 @@ func keyAt(b []byte, end int, vk *valueKeys) bool {
 		j++ // PHP print_r's "[code] => 401"
 	}
 	j = skipQuoteBlank(b, j)
-	attr := j >= len(b) || (b[j] != ':' && b[j] != '=')
-	if attr && !vk.after(b, end) {
+	sep := j < len(b) && (b[j] == ':' || b[j] == '=')
+	if !sep && !vk.after(b, end) {
 		return false // "decode payload": no separator, no key
 	}
 	start := end
@@ -185,9 +184,14 @@ func keyAt(b []byte, end int, vk *valueKeys) bool {
 	if kind != kErr && kind != kCode && kind != kStatus {
 		return false
 	}
-	if attr {
-		return true // an attribute's name, its value under "value" (attrOf)
-	}
+	// As a key, its value must fit; any such word may also be an attribute's
+	// name, whatever follows it, when a "value" key comes later (attrOf).
+	return (sep && keyValueOK(b, end, j, kind)) || vk.after(b, end)
+}
+
+// keyValueOK checks the separator at j after the key ending at end, and the
+// value after it.
+func keyValueOK(b []byte, end, j int, kind keyKind) bool {
 	sep := b[j]
 	blankBefore := j > end && class[b[j-1]] == clSpace
 	if sep == '=' && j+1 < len(b) && b[j+1] == '=' {
@@ -201,9 +205,6 @@ func keyAt(b []byte, end int, vk *valueKeys) bool {
 		// logfmt's "error_code= and" has no value (the tokenizer agrees); a
 		// quoted value may start with blanks.
 		j = skipQuoteBlank(b, j)
-	}
-	if j >= len(b) {
-		return false
 	}
 	if j >= len(b) {
 		return false

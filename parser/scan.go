@@ -643,8 +643,11 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 		if isRequestLine(raw) {
 			p.armed = true
 			// Each check reads up to maxHAProxyLookBack bytes: a few per record
-			// keep a record of many request lines linear.
-			if t.s > 0 && b[t.s-1] == '"' && (t.trunc || t.e+1 >= len(b) || requestLineTail(b[t.e+1])) &&
+			// keep a record of many request lines linear. The pre-filter finds
+			// the request's opening quote within that many bytes of its version:
+			// a longer request line is no HAProxy line here either.
+			if t.s > 0 && b[t.s-1] == '"' && t.e-t.s <= maxRequestLine &&
+				(t.trunc || t.e+1 >= len(b) || requestLineTail(b[t.e+1])) &&
 				p.overflow == 0 && len(p.stack) > 0 && p.haproxyChecks < 4 {
 				p.haproxyChecks++
 				p.haproxy(b, t.s-1)
