@@ -178,17 +178,13 @@ func phpDump(line []byte) byte {
 	return 0
 }
 
-// endsWord reports whether line, trailing blanks trimmed, ends with w as a word
-// of its own.
+// endsWord reports whether line (trailing blanks already trimmed) ends with w
+// as a word of its own.
 func endsWord(line []byte, w string) bool {
-	e := len(line)
-	for e > 0 && (line[e-1] == ' ' || line[e-1] == '\t' || line[e-1] == '\r') {
-		e--
-	}
-	if e < len(w) || string(line[e-len(w):e]) != w {
+	i := len(line) - len(w)
+	if i < 0 || string(line[i:]) != w {
 		return false
 	}
-	i := e - len(w)
 	return i == 0 || !(isLetter(line[i-1]) || isDigit(line[i-1]) || line[i-1] == '_' || line[i-1] == '$')
 }
 

@@ -83,8 +83,8 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 			}
 			val := b[vs:ve]
 			kind := kNone
-			if mayClassify(key) {
-				kind = classifyKey(key)
+			if mayClassify(key) { // inlined: most keys stop here, without a call
+				kind = classifyName(key)
 			}
 			if kind != kNone {
 				p.keyOf(kind, key, vString, val, true, false)
@@ -95,7 +95,7 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 			i = end
 		case c == '{':
 			if mayClassify(key) {
-				if kind := classifyKey(key); kind != kNone {
+				if kind := classifyName(key); kind != kNone {
 					p.keyOf(kind, key, vContainer, nil, false, false)
 				}
 			}
@@ -123,7 +123,7 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 				return start, false
 			}
 			if mayClassify(key) {
-				if kind := classifyKey(key); kind != kNone {
+				if kind := classifyName(key); kind != kNone {
 					p.keyOf(kind, key, vBare, b[j:ve], false, false)
 				}
 			}
@@ -143,13 +143,9 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 // quoteOrEscape returns the index of the first '"' or '\\' at or after i, or
 // -1. Keys are short: eight bytes at a time flag both, then IndexByte.
 func quoteOrEscape(b []byte, i int) int {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	lim := min(len(b), i+32)
 	for ; i+8 <= lim; i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
-		x, y := w^('"'*lo), w^('\\'*lo)
-		if m := ((x-lo)&^x | (y-lo)&^y) & hi; m != 0 {
-			// The lowest flag is exact (a false flag only sits above a match).
+		if m := quoteOrEscapeMask(binary.LittleEndian.Uint64(b[i:]), '"'*swarOnes); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
 	}

@@ -202,12 +202,11 @@ func haproxyRequestAt(b []byte, h int) bool {
 // lastQuote is bytes.LastIndexByte(b, '"') eight bytes at a time (the
 // standard one goes byte by byte).
 func lastQuote(b []byte) int {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	i := len(b)
 	for ; i >= 8; i -= 8 {
-		x := binary.LittleEndian.Uint64(b[i-8:]) ^ ('"' * lo)
+		x := binary.LittleEndian.Uint64(b[i-8:]) ^ ('"' * swarOnes)
 		// Exact per byte (no borrow across bytes): the highest flag is the last quote.
-		if m := ^(((x & 0x7f7f7f7f7f7f7f7f) + 0x7f7f7f7f7f7f7f7f) | x) & hi; m != 0 {
+		if m := ^(((x &^ swarHighs) + (swarHighs - swarOnes)) | x) & swarHighs; m != 0 {
 			return i - 8 + (63-bits.LeadingZeros64(m))>>3
 		}
 	}

@@ -26,9 +26,15 @@ const (
 // sent_http_x_secondme_error_code, x-error-code, resp_header.error_code,
 // errorCode) all normalise to a name ending in "errorcode".
 func classifyKey(key []byte) keyKind {
-	if len(key) < 3 {
+	if !mayClassify(key) {
 		return kNone
 	}
+	return classifyName(key)
+}
+
+// classifyName is classifyKey for a key that passed mayClassify (the hot
+// loops call mayClassify inlined, then this).
+func classifyName(key []byte) keyKind {
 	// Fast paths: the spellings loggers use most, compared whole.
 	switch len(key) {
 	case 4:
@@ -70,30 +76,10 @@ func classifyKey(key []byte) keyKind {
 	if len(key) > 5 && string(key[len(key)-5:]) == "Value" && key[0] >= 'a' && key[0] <= 'z' {
 		return kAttrTyped // stringValue, intValue, doubleValue, boolValue
 	}
-	// Fast reject on the last two letters, which every name below has in a
-	// few combinations (code, status, message, data, method, request, uri,
-	// path, url, route, requestline); the upstream* family starts with "upst".
-	if !knownTail(key[len(key)-2]|0x20, key[len(key)-1]|0x20) && !upstreamPrefix(key) {
+	// The last two letters, which every name below has in a few combinations
+	// (tailOK); the upstream* family starts with "upst".
+	if n := len(key); tailOK[key[n-1]]&(1<<(key[n-2]&31)) == 0 && !upstreamPrefix(key) {
 		return kNone
-	}
-	// The error-code family (x-error-code, upstream_http_x_error_code,
-	// errorCode...) is recognised without normalising the whole key: match
-	// "errorcode" backwards, skipping "_" and "-", within the last segment.
-	if k := len(key) - 1; key[k]|0x20 == 'e' && key[k-1]|0x20 == 'd' {
-		m := len(errorCodeRev)
-		for i := k; i >= 0 && m > 0; i-- {
-			c := lowerKey[key[i]]
-			if c == 0 {
-				continue
-			}
-			if c != errorCodeRev[len(errorCodeRev)-m] {
-				break
-			}
-			m--
-		}
-		if m == 0 && endsFold(key, "code") {
-			return kErr
-		}
 	}
 	// Normalise the last "."-segment backwards into the tail of buf.
 	var buf [32]byte
@@ -152,8 +138,6 @@ func classifyKey(key []byte) keyKind {
 	return kNone
 }
 
-const errorCodeRev = "edocrorre" // "errorcode" backwards
-
 // lowerKey maps a key byte to its normalised form: ASCII lowercase, 0 for the
 // separators "_" and "-" that normalisation drops.
 var lowerKey = func() (t [256]byte) {
@@ -168,10 +152,10 @@ var lowerKey = func() (t [256]byte) {
 	return t
 }()
 
-// mayClassify is an inlinable first look at a key for the hot loops: false
-// means classifyKey(key) is kNone (TestMayClassify). It is classifyKey's own
-// fast reject on the last two bytes, widened to the names classifyKey takes
-// before it ("key", "value", "stringValue"...).
+// mayClassify is classifyKey's inlined first look at a key: false means
+// classifyName(key) is kNone (TestMayClassify). It is classifyName's own reject
+// on the last two bytes, widened to the names classifyName takes before it
+// ("key", "value", "stringValue"...) and to every key starting with a "u".
 func mayClassify(key []byte) bool {
 	n := len(key)
 	return n >= 3 && (tailOK[key[n-1]]&(1<<(key[n-2]&31)) != 0 || key[0]|0x20 == 'u')
@@ -190,32 +174,6 @@ var tailOK = func() (t [256]uint32) {
 	}
 	return t
 }()
-
-// knownTail reports whether a key ending in the (lowercased) letters a, b may
-// normalise to one of classifyKey's names.
-func knownTail(a, b byte) bool {
-	switch b {
-	case 'e':
-		return a == 'd' || a == 'g' || a == 't' || a == 'n' // code, message, route, requestline
-	case 's':
-		return a == 'u' // status
-	case 'a':
-		return a == 't' // data
-	case 'd':
-		return a == 'o' // method
-	case 't':
-		return a == 's' // request
-	case 'i':
-		return a == 'r' // uri
-	case 'h':
-		return a == 't' // path
-	case 'l':
-		return a == 'r' // url
-	case 'm':
-		return a == 'a' // upstream
-	}
-	return false
-}
 
 func upstreamPrefix(key []byte) bool {
 	if len(key) < 8 || key[0]|0x20 != 'u' {

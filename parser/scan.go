@@ -285,12 +285,9 @@ func scanString(b []byte, i int) (s, e, next int, trunc bool) {
 	// Keys and most values are short: eight bytes at a time, flagging the
 	// quote and backslashes, beats the setup of an IndexByte call. An escape
 	// skips the byte it escapes; a long string goes on with IndexByte.
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	qq := uint64(q) * lo
+	qq := uint64(q) * swarOnes
 	for lim := min(len(b), j+32); j+8 <= lim; {
-		w := binary.LittleEndian.Uint64(b[j:])
-		x, y := w^qq, w^('\\'*lo)
-		m := ((x-lo)&^x | (y-lo)&^y) & hi
+		m := quoteOrEscapeMask(binary.LittleEndian.Uint64(b[j:]), qq)
 		if m == 0 {
 			j += 8
 			continue
@@ -328,6 +325,18 @@ func scanString(b []byte, i int) (s, e, next int, trunc bool) {
 		}
 		j = e + 1
 	}
+}
+
+// swarOnes has a 1 in every byte; swarHighs the high bit of every byte.
+const swarOnes, swarHighs = 0x0101010101010101, 0x8080808080808080
+
+// quoteOrEscapeMask flags the bytes of w equal to the byte repeated in qq, or
+// to a backslash. The lowest flag is exact (a false flag only sits above a
+// match): eight bytes at a time beat the setup of an IndexByte call on the
+// short strings and keys of log lines.
+func quoteOrEscapeMask(w, qq uint64) uint64 {
+	x, y := w^qq, w^('\\'*swarOnes)
+	return ((x-swarOnes)&^x | (y-swarOnes)&^y) & swarHighs
 }
 
 // skipANSI skips an ANSI escape sequence (colour codes in log prefixes).
@@ -409,7 +418,7 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	key := b[t.s:t.e]
 	kind := kNone
 	if mayClassify(key) {
-		kind = classifyKey(key)
+		kind = classifyName(key)
 	}
 	var val []byte
 	if vk == vString || vk == vBare {
