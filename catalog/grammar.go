@@ -33,19 +33,19 @@ func Validate(code []byte) error {
 	segments := 1
 	start := true // at the first byte of a segment
 	for _, c := range code {
-		switch {
-		case c == '.':
+		switch codeByte[c] {
+		case cbLower:
+			start = false
+		case cbDigit:
+			if start {
+				return ErrSegment
+			}
+		case cbDot:
 			if start {
 				return ErrSegment // empty segment
 			}
 			segments++
 			start = true
-		case c >= 'a' && c <= 'z':
-			start = false
-		case (c >= '0' && c <= '9') || c == '_':
-			if start {
-				return ErrSegment
-			}
 		default:
 			return ErrSegment
 		}
@@ -58,6 +58,25 @@ func Validate(code []byte) error {
 	}
 	return nil
 }
+
+// Byte classes of the grammar, one table lookup per byte.
+const (
+	cbInvalid = iota
+	cbLower   // a-z: may start a segment
+	cbDigit   // 0-9 and "_": may continue one
+	cbDot     // ends one
+)
+
+var codeByte = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = cbLower
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = cbDigit
+	}
+	t['_'], t['.'] = cbDigit, cbDot
+	return t
+}()
 
 // ValidateString is Validate for a string.
 func ValidateString(code string) error {

@@ -1,11 +1,5 @@
 package parser
 
-import (
-	"bytes"
-	"encoding/binary"
-	"math/bits"
-)
-
 // fastJSON switches the JSON fast path on; tests switch it off to check that
 // both paths give the same results.
 var fastJSON = true
@@ -140,31 +134,12 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 	}
 }
 
-// quoteOrEscape returns the index of the first '"' or '\\' at or after i, or
-// -1. Keys are short: eight bytes at a time flag both, then IndexByte.
+// quoteOrEscape returns the index of the first '"' or '\\' at or after i, or -1.
 func quoteOrEscape(b []byte, i int) int {
-	lim := min(len(b), i+32)
-	for ; i+8 <= lim; i += 8 {
-		if m := quoteOrEscapeMask(binary.LittleEndian.Uint64(b[i:]), '"'*swarOnes); m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
-		}
+	if k := indexQuoteOrEscape(b[i:], '"'); k >= 0 {
+		return i + k
 	}
-	for ; i < lim; i++ {
-		if c := b[i]; c == '"' || c == '\\' {
-			return i
-		}
-	}
-	if i >= len(b) {
-		return -1
-	}
-	k := bytes.IndexByte(b[i:], '"')
-	if k < 0 {
-		return -1
-	}
-	if e := bytes.IndexByte(b[i:i+k], '\\'); e >= 0 {
-		return i + e
-	}
-	return i + k
+	return -1
 }
 
 func skipBlank(b []byte, i int) int {

@@ -179,8 +179,8 @@ func statusToken(s []byte, i int) int {
 
 // haproxyRequestAt is the pre-filter's check for an HAProxy line: "HTTP/" at h is
 // the version of a request line whose opening quote (raw or escaped) follows the
-// timers and a status.
-func haproxyRequestAt(b []byte, h int) bool {
+// timers and a status; its closing quote is at c (or c is len(b)).
+func haproxyRequestAt(b []byte, h, c int) bool {
 	lo := max(0, h-maxHAProxyLookBack)
 	if bytes.IndexByte(b[lo:h], '"') < 0 {
 		return false // a request line on its own (a string's content): no quote before it
@@ -190,6 +190,14 @@ func haproxyRequestAt(b []byte, h int) bool {
 		return false
 	}
 	q += lo
+	// Both quotes raw: they delimit the request line at this level, so the
+	// byte after the closing one must be one that flush takes (JSON's
+	// "request":"GET /x HTTP/1.1", is no HAProxy line). An escaped quote may
+	// open or close it inside a string parsed on its own, where other bytes
+	// follow it.
+	if c+1 < len(b) && (q == 0 || b[q-1] != '\\') && b[c-1] != '\\' && !requestLineTail(b[c+1]) {
+		return false
+	}
 	// Escaped text (\u0020, \") unescapes into fields the raw bytes do not
 	// show: let the tokenizer look at the unescaped string.
 	if bytes.IndexByte(b[max(0, q-maxHAProxyLookBack):q], '\\') >= 0 {

@@ -43,3 +43,14 @@ func pairScanGo(b []byte, from int) (pos int, mask uint32) {
 	}
 	return -1, 0
 }
+
+// indexQuoteOrEscapeGo is the portable indexQuoteOrEscape: the index of the
+// first byte of b equal to q or to a backslash, -1 if there is none.
+func indexQuoteOrEscapeGo(b []byte, q byte) int {
+	for i, c := range b {
+		if c == q || c == '\\' {
+			return i
+		}
+	}
+	return -1
+}

@@ -4,3 +4,6 @@ package parser
 
 // pairScan is pairScanGo where there is no assembly version.
 func pairScan(b []byte, from int) (pos int, mask uint32) { return pairScanGo(b, from) }
+
+// indexQuoteOrEscape is indexQuoteOrEscapeGo where there is no assembly version.
+func indexQuoteOrEscape(b []byte, q byte) int { return indexQuoteOrEscapeGo(b, q) }

@@ -13,15 +13,7 @@ func TestPairScan(t *testing.T) {
 	const alphabet = "odutODUTHhx \x00\xff\x4f\x44\x55\x54\x64\x6f"
 	buf := make([]byte, 200)
 	for round := range 50000 {
-		n := r.IntN(len(buf))
-		off := r.IntN(8)
-		b := buf[off : off+min(n, len(buf)-off)]
-		for i := range b {
-			b[i] = alphabet[r.IntN(len(alphabet))]
-			if r.IntN(4) == 0 {
-				b[i] = byte(r.IntN(256))
-			}
-		}
+		b := randomText(r, buf, alphabet, "", 4)
 		from := 1 + r.IntN(max(len(b), 1))
 		gp, gm := pairScan(b, from)
 		wp, wm := pairScanGo(b, from)
@@ -42,4 +34,50 @@ func FuzzPairScan(f *testing.F) {
 			t.Errorf("pairScan(%q, %d) = %d, %#x; want %d, %#x", b, from, gp, gm, wp, wm)
 		}
 	})
+}
+
+// TestIndexQuoteOrEscape checks the platform indexQuoteOrEscape against the
+// portable one at every length and alignment around the 16-byte blocks.
+func TestIndexQuoteOrEscape(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "ab\"'\\ \x00\xff\x22\x5c\x27x"
+	buf := make([]byte, 100)
+	for round := range 50000 {
+		b := randomText(r, buf, "x", alphabet, 12)
+		q := byte('"')
+		if round%3 == 0 {
+			q = '\''
+		}
+		if got, want := indexQuoteOrEscape(b, q), indexQuoteOrEscapeGo(b, q); got != want {
+			t.Fatalf("round %d: indexQuoteOrEscape(%q, %q) = %d; want %d", round, b, q, got, want)
+		}
+	}
+}
+
+func FuzzIndexQuoteOrEscape(f *testing.F) {
+	f.Add([]byte("0123456789abcdef0123\"\\"), byte('"'))
+	f.Fuzz(func(t *testing.T, b []byte, q byte) {
+		if got, want := indexQuoteOrEscape(b, q), indexQuoteOrEscapeGo(b, q); got != want {
+			t.Errorf("indexQuoteOrEscape(%q, %q) = %d; want %d", b, q, got, want)
+		}
+	})
+}
+
+// randomText fills a random-length, randomly aligned part of buf with bytes
+// of common or, one in oneIn, of rare (any byte when rare is empty).
+func randomText(r *rand.Rand, buf []byte, common, rare string, oneIn int) []byte {
+	n := r.IntN(len(buf))
+	off := r.IntN(8)
+	b := buf[off : off+min(n, len(buf)-off)]
+	for i := range b {
+		switch {
+		case r.IntN(oneIn) != 0:
+			b[i] = common[r.IntN(len(common))]
+		case rare == "":
+			b[i] = byte(r.IntN(256))
+		default:
+			b[i] = rare[r.IntN(len(rare))]
+		}
+	}
+	return b
 }

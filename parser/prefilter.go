@@ -112,7 +112,7 @@ func httpAt(b []byte, i int, checks *int) bool {
 	}
 	if *checks < 4 {
 		*checks++
-		return haproxyRequestAt(b, i)
+		return haproxyRequestAt(b, i, j)
 	}
 	return false
 }

@@ -2,8 +2,6 @@ package parser
 
 import (
 	"bytes"
-	"encoding/binary"
-	"math/bits"
 
 	"github.com/secondme/secondme_error_exporter/catalog"
 )
@@ -176,7 +174,7 @@ func (p *Parser) scan(b []byte, lvl int) {
 		}
 		switch cl {
 		case clOpen:
-			if c == '[' {
+			if c == '[' && i+1 < n && isKeyByte(b[i+1]) {
 				if ks, ke, next := bracketKey(b, i); next > 0 {
 					t = tok{has: true, s: ks, e: ke}
 					i = next
@@ -282,62 +280,24 @@ func strPrefixQuote(b []byte, i int) int {
 func scanString(b []byte, i int) (s, e, next int, trunc bool) {
 	q := b[i]
 	j := i + 1
-	// Keys and most values are short: eight bytes at a time, flagging the
-	// quote and backslashes, beats the setup of an IndexByte call. An escape
-	// skips the byte it escapes; a long string goes on with IndexByte.
-	qq := uint64(q) * swarOnes
-	for lim := min(len(b), j+32); j+8 <= lim; {
-		m := quoteOrEscapeMask(binary.LittleEndian.Uint64(b[j:]), qq)
-		if m == 0 {
-			j += 8
-			continue
-		}
-		k := j + bits.TrailingZeros64(m)>>3
-		switch b[k] {
-		case q:
-			return i + 1, k, k + 1, false
-		case '\\':
-			j = k + 2
-		default: // a false flag above a match
-			j = k + 1
-		}
-	}
-	if j > len(b) {
-		return i + 1, len(b), len(b), true // a backslash was the last byte
-	}
 	for {
-		k := bytes.IndexByte(b[j:], q)
+		k := indexQuoteOrEscape(b[j:], q)
 		if k < 0 {
 			return i + 1, len(b), len(b), true
 		}
-		e := j + k
-		if e == j || b[e-1] != '\\' {
-			return i + 1, e, e + 1, false
+		k += j
+		if b[k] == q {
+			return i + 1, k, k + 1, false
 		}
-		// Count the backslashes before the quote, back to j at most: every
-		// escape before j was already paired by the loop above.
-		bs := 0
-		for e-1-bs >= j && b[e-1-bs] == '\\' {
-			bs++
+		j = k + 2 // an escape: skip the byte it escapes
+		if j > len(b) {
+			return i + 1, len(b), len(b), true // a backslash was the last byte
 		}
-		if bs&1 == 0 {
-			return i + 1, e, e + 1, false
-		}
-		j = e + 1
 	}
 }
 
 // swarOnes has a 1 in every byte; swarHighs the high bit of every byte.
 const swarOnes, swarHighs = 0x0101010101010101, 0x8080808080808080
-
-// quoteOrEscapeMask flags the bytes of w equal to the byte repeated in qq, or
-// to a backslash. The lowest flag is exact (a false flag only sits above a
-// match): eight bytes at a time beat the setup of an IndexByte call on the
-// short strings and keys of log lines.
-func quoteOrEscapeMask(w, qq uint64) uint64 {
-	x, y := w^qq, w^('\\'*swarOnes)
-	return ((x-swarOnes)&^x | (y-swarOnes)&^y) & swarHighs
-}
 
 // skipANSI skips an ANSI escape sequence (colour codes in log prefixes).
 func skipANSI(b []byte, i int) int {
@@ -706,7 +666,7 @@ func catalogCode(cat *catalog.Catalog, v []byte) bool {
 			return false
 		}
 	}
-	return dot < len(v) && catalog.Validate(v) == nil && cat.HasModule(v[:dot])
+	return dot < len(v) && cat.HasModule(v[:dot]) && catalog.Validate(v) == nil
 }
 
 // haproxy records the status and captured error code of an HAProxy log line whose
@@ -759,11 +719,10 @@ func (p *Parser) recurse(raw []byte, lvl int) {
 }
 
 func (p *Parser) push(open byte) {
-	arr := p.arrErr && open == '['
-	p.arrErr = false
-	attr := p.attrPend && open == '{'
-	p.attrPend = false
-	p.special = p.special || arr
+	if p.arrErr || p.attrPend {
+		p.pushSpecial(open)
+		return
+	}
 	if len(p.stack) >= maxDepth {
 		p.overflow++
 		return
@@ -775,11 +734,32 @@ func (p *Parser) push(open byte) {
 	} else {
 		p.stack = append(p.stack, frame{})
 	}
-	// Set in place: a composite literal is built and then copied.
+	p.stack[n].reset(open, int32(n), p.seq)
+}
+
+// reset makes f an empty frame. Only the flags are cleared: every other field
+// is read only under the flag that says it was set (errSet, nCodes, statusSet,
+// pendSet, attrKind), so a frame costs a few stores rather than a whole clear.
+func (f *frame) reset(open byte, depth, seq int32) {
+	f.open, f.depth, f.seq = open, depth, seq
+	f.errSet, f.statusSet, f.access, f.okBody, f.pendSet, f.arrErr = false, false, false, false, false, false
+	f.nCodes, f.attrKind, f.attrTarget = 0, kNone, -1
+}
+
+// pushSpecial is push for the frame that follows an error key whose value is
+// an array, or an OpenTelemetry attribute's typed value.
+func (p *Parser) pushSpecial(open byte) {
+	arr := p.arrErr && open == '['
+	p.arrErr = false
+	attr := p.attrPend && open == '{'
+	p.attrPend = false
+	p.special = p.special || arr
+	n := len(p.stack)
+	if p.push(open); len(p.stack) == n {
+		return // beyond maxDepth
+	}
 	f := &p.stack[n]
-	*f = frame{}
-	f.open, f.depth, f.seq, f.arrErr, f.arrPrefix = open, int32(n), p.seq, arr, p.arrPrefix
-	f.attrTarget = -1
+	f.arrErr, f.arrPrefix = arr, p.arrPrefix
 	if attr && n >= 2 {
 		// A typed attribute value: its frame (n) sits in the {key, value} object
 		// (n-1), whose list (n-2) takes the value.
@@ -827,19 +807,19 @@ func (p *Parser) closeBy(c byte, base int) {
 // the record (or string) rather than by its closer.
 func (p *Parser) pop(eof bool) {
 	top := len(p.stack) - 1
-	var parent *frame
-	if top > 0 {
-		parent = &p.stack[top-1]
+	if f := &p.stack[top]; f.errSet || f.pendSet || f.nCodes != 0 {
+		var parent *frame
+		if top > 0 {
+			parent = &p.stack[top-1]
+		}
+		p.judge(f, eof, parent) // judge never pushes: the pointers stay valid
 	}
-	p.judge(&p.stack[top], eof, parent) // judge never pushes: the pointers stay valid
 	p.stack = p.stack[:top]
 }
 
 // judge turns a closed frame into candidates (see README, "Precedence").
+// pop calls it only for a frame with an error key, something from below, or a code.
 func (p *Parser) judge(f *frame, eof bool, parent *frame) {
-	if !f.errSet && !f.pendSet && f.nCodes == 0 {
-		return // no error key, nothing from below, no code: nothing to judge
-	}
 	trunc := eof && f.open == '{'
 	code, cst := f.pickCode()
 	if f.errSet {
