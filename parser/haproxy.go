@@ -28,23 +28,34 @@ const (
 
 // haproxyBefore parses the fields of an HAProxy HTTP log line that end at q (the
 // opening quote of its request line). It returns the status (0 if the fields are
-// not HAProxy's) and the span [cs, ce) of an error code found in a captured header
-// (cs == ce if none). Only codes of a module the catalog knows count: a captured
-// Host or User-Agent header fits the grammar too.
+// not HAProxy's or an AWS load balancer's) and the span [cs, ce) of an error code
+// found in a captured header (cs == ce if none).
 func haproxyBefore(b []byte, q int, cat *catalog.Catalog) (status, cs, ce int) {
+	status, after := haproxyStatus(b, q)
+	if status == 0 || after < 0 {
+		return status, 0, 0
+	}
+	cs, ce = haproxyCaptured(b, after, q, cat)
+	return status, cs, ce
+}
+
+// haproxyStatus reads the status of an HAProxy (after its timers) or AWS load
+// balancer line whose request line opens at q: 0 if there is none. after is
+// where HAProxy's captured headers may start, -1 for a load balancer.
+func haproxyStatus(b []byte, q int) (status, after int) {
 	start := max(0, q-maxHAProxyLookBack)
 	seg := b[start:q]
 	// The timers alone hold four slashes (the date, backend/server and the
 	// connection counts more): one SIMD count rules out most other lines.
 	if bytes.Count(seg, slash) < 8 {
-		return albStatus(seg), 0, 0
+		return albStatus(seg), -1
 	}
 	// The timers and the status: "…/…/…/…/… 401 ".
 	i := 0
 	for {
 		k := bytes.IndexByte(seg[i:], ' ')
 		if k < 0 {
-			return 0, 0, 0
+			return 0, -1
 		}
 		tokEnd := i + k
 		// The timers are the token's tail of digits, '/', '-' and '+' (the
@@ -55,14 +66,20 @@ func haproxyBefore(b []byte, q int, cat *catalog.Catalog) (status, cs, ce int) {
 		}
 		if tokEnd-ts >= 9 && (isDigit(seg[ts]) || seg[ts] == '-') && isTimers(seg[ts:tokEnd]) {
 			if st := statusToken(seg, tokEnd+1); st > 0 {
-				status, i = st, tokEnd+5
-				break
+				return st, start + tokEnd + 5
 			}
 		}
 		i = tokEnd + 1
 	}
-	// Captured headers: "{a|b}" groups between the status and the request line.
-	for i < len(seg) {
+}
+
+// haproxyCaptured returns the span of an error code in the captured headers,
+// "{a|b}" groups between after and q (cs == ce if none). Only codes of a module
+// the catalog knows count: a captured Host or User-Agent header fits the
+// grammar too.
+func haproxyCaptured(b []byte, after, q int, cat *catalog.Catalog) (cs, ce int) {
+	seg := b[:q]
+	for i := after; i < len(seg); {
 		o := bytes.IndexByte(seg[i:], '{')
 		if o < 0 {
 			break
@@ -81,13 +98,21 @@ func haproxyBefore(b []byte, q int, cat *catalog.Catalog) (status, cs, ce int) {
 				e += f
 			}
 			if catalogCode(cat, seg[f:e]) {
-				return status, start + f, start + e
+				return f, e
 			}
 			f = e + 1
 		}
 		i = c + 1
 	}
-	return status, 0, 0
+	return 0, 0
+}
+
+// haproxyMemo keeps the pre-filter's reading of a record's HAProxy fields for
+// the tokenizer, which would otherwise read them again.
+type haproxyMemo struct {
+	ok            bool
+	q             int // the request line's opening quote
+	status, after int // haproxyStatus of q
 }
 
 var slash = []byte("/")
@@ -179,8 +204,9 @@ func statusToken(s []byte, i int) int {
 
 // haproxyRequestAt is the pre-filter's check for an HAProxy line: "HTTP/" at h is
 // the version of a request line whose opening quote (raw or escaped) follows the
-// timers and a status; its closing quote is at c (or c is len(b)).
-func haproxyRequestAt(b []byte, h, c int) bool {
+// timers and a status; its closing quote is at c (or c is len(b)). What it reads
+// is kept in memo, if not nil.
+func haproxyRequestAt(b []byte, h, c int, memo *haproxyMemo) bool {
 	lo := max(0, h-maxHAProxyLookBack)
 	if bytes.IndexByte(b[lo:h], '"') < 0 {
 		return false // a request line on its own (a string's content): no quote before it
@@ -203,7 +229,10 @@ func haproxyRequestAt(b []byte, h, c int) bool {
 	if bytes.IndexByte(b[max(0, q-maxHAProxyLookBack):q], '\\') >= 0 {
 		return true
 	}
-	st, _, _ := haproxyBefore(b, q, catalog.Default())
+	st, after := haproxyStatus(b, q)
+	if memo != nil && st > 0 {
+		*memo = haproxyMemo{ok: true, q: q, status: st, after: after}
+	}
 	return st > 0
 }
 

@@ -105,7 +105,8 @@ type Parser struct {
 	seq      int32 // frames opened so far in this record: document order
 	overflow int   // openers beyond maxDepth not pushed
 
-	haproxyChecks int // HAProxy request lines looked at in this record
+	haproxyChecks int         // HAProxy request lines looked at in this record
+	memo          haproxyMemo // the pre-filter's reading of the record's HAProxy fields
 
 	best, bad  cand // best valid error, best malformed candidate
 	success    bool
@@ -140,7 +141,8 @@ func New(cat *catalog.Catalog) *Parser {
 // interned).
 func (p *Parser) Parse(record []byte) Envelope {
 	record = trimBOM(record)
-	if !interesting(record) {
+	p.memo.ok = false
+	if !prefilter(record, &p.memo) {
 		return Envelope{}
 	}
 	p.reset()

@@ -30,7 +30,11 @@ const maxKeyLookBack = 40
 // text, and an IndexByte loop per needle (or bytes.Index, which anchors on the
 // even more frequent 'o' and 't') spends its time restarting on false hits.
 // Records shorter than a block are scanned byte by byte.
-func interesting(b []byte) bool {
+func interesting(b []byte) bool { return prefilter(b, nil) }
+
+// prefilter is interesting, keeping what it reads of an HAProxy line in memo
+// (if not nil) for the tokenizer.
+func prefilter(b []byte, memo *haproxyMemo) bool {
 	vk := valueKeys{next: -2}
 	if len(b) < 16 {
 		for i := 1; i < len(b); i++ {
@@ -39,10 +43,10 @@ func interesting(b []byte) bool {
 				return true
 			}
 		}
-		return httpStatus(b)
+		return httpStatus(b, memo)
 	}
 	checks := 0 // HAProxy look-backs (see httpAt)
-	if b[0] == 'H' && httpAt(b, 0, &checks) {
+	if b[0] == 'H' && httpAt(b, 0, &checks, memo) {
 		return true
 	}
 	for from := 1; from < len(b); {
@@ -53,7 +57,7 @@ func interesting(b []byte) bool {
 		for ; m != 0; m &= m - 1 {
 			i := pos + bits.TrailingZeros32(m)
 			if b[i] == 'H' {
-				if httpAt(b, i, &checks) {
+				if httpAt(b, i, &checks, memo) {
 					return true
 				}
 			} else if anchorAt(b, i, &vk) {
@@ -72,7 +76,7 @@ func interesting(b []byte) bool {
 
 // httpStatus finds `HTTP/1.1" 200` through IndexByte on 'H', rare in log text,
 // or an HAProxy line (status before the request line).
-func httpStatus(b []byte) bool {
+func httpStatus(b []byte, memo *haproxyMemo) bool {
 	checks := 0
 	for i := 0; ; i++ {
 		k := bytes.IndexByte(b[i:], 'H')
@@ -80,7 +84,7 @@ func httpStatus(b []byte) bool {
 			return false
 		}
 		i += k
-		if httpAt(b, i, &checks) {
+		if httpAt(b, i, &checks, memo) {
 			return true
 		}
 	}
@@ -90,7 +94,7 @@ func httpStatus(b []byte) bool {
 // followed by its status, or of an HAProxy line's request line. Each HAProxy
 // check reads up to maxHAProxyLookBack bytes: a few per record (*checks) keep
 // the pre-filter linear.
-func httpAt(b []byte, i int, checks *int) bool {
+func httpAt(b []byte, i int, checks *int, memo *haproxyMemo) bool {
 	if i+5 > len(b) || string(b[i:i+5]) != "HTTP/" {
 		return false
 	}
@@ -112,7 +116,7 @@ func httpAt(b []byte, i int, checks *int) bool {
 	}
 	if *checks < 4 {
 		*checks++
-		return haproxyRequestAt(b, i, j)
+		return haproxyRequestAt(b, i, j, memo)
 	}
 	return false
 }

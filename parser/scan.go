@@ -619,7 +619,7 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 				(t.trunc || t.e+1 >= len(b) || requestLineTail(b[t.e+1])) &&
 				p.overflow == 0 && len(p.stack) > 0 && p.haproxyChecks < 4 {
 				p.haproxyChecks++
-				p.haproxy(b, t.s-1)
+				p.haproxy(b, t.s-1, lvl)
 			}
 			return
 		}
@@ -671,8 +671,16 @@ func catalogCode(cat *catalog.Catalog, v []byte) bool {
 
 // haproxy records the status and captured error code of an HAProxy log line whose
 // request line opens at q (see haproxyBefore) in the current frame.
-func (p *Parser) haproxy(b []byte, q int) {
-	st, cs, ce := haproxyBefore(b, q, p.cat)
+func (p *Parser) haproxy(b []byte, q int, lvl int) {
+	var st, cs, ce int
+	if m := &p.memo; lvl == 0 && m.ok && m.q == q {
+		st = m.status // read by the pre-filter: only the captured headers are left
+		if m.after >= 0 {
+			cs, ce = haproxyCaptured(b, m.after, q, p.cat)
+		}
+	} else {
+		st, cs, ce = haproxyBefore(b, q, p.cat)
+	}
 	if st == 0 {
 		return
 	}
