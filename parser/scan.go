@@ -259,8 +259,23 @@ var inWord = func() (t [256]bool) {
 }()
 
 // strPrefixQuote returns the index of the quote of a Python u'…', b'…', r'…',
-// rb'…' string starting at i, or 0.
+// rb'…' string starting at i, or 0. Inlined, it looks at the first byte only:
+// most words start with none of these letters.
 func strPrefixQuote(b []byte, i int) int {
+	if i >= len(b) || !strPrefixByte[b[i]] {
+		return 0
+	}
+	return strPrefixQuoteAt(b, i)
+}
+
+var strPrefixByte = func() (t [256]bool) {
+	for _, c := range []byte("uUbBrR") {
+		t[c] = true
+	}
+	return t
+}()
+
+func strPrefixQuoteAt(b []byte, i int) int {
 	for k := i; k < len(b) && k < i+3; k++ {
 		switch b[k] {
 		case 'u', 'U', 'b', 'B', 'r', 'R':
