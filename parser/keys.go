@@ -103,10 +103,11 @@ func classifyName(key []byte) keyKind {
 		return kNone
 	}
 	norm := buf[len(buf)-n:]
-	// The names below end in "code" or "status", spelled whole in the key
-	// itself (the pre-filter anchors on them): "errorCo_de" is no error key.
-	spelled := endsFold(key, "code") || endsFold(key, "status")
-	if n >= 9 && string(norm[n-9:]) == "errorcode" && spelled {
+	// The names below that end in "code" or "status" must spell it whole in
+	// the key itself (the pre-filter anchors on it): "errorCo_de" is no error
+	// key. A name ending in "code" comes from a key whose last four bytes can
+	// only spell "code", so that is all there is to check.
+	if n >= 9 && string(norm[n-9:]) == "errorcode" && endsFold(key, "code") {
 		return kErr
 	}
 	if !full {
@@ -114,16 +115,19 @@ func classifyName(key []byte) keyKind {
 	}
 	switch string(norm) {
 	case "code":
-		if spelled {
+		if endsFold(key, "code") {
 			return kCode
 		}
 	case "subcode":
-		if spelled {
+		if endsFold(key, "code") {
 			return kErr
 		}
-	case "status", "statuscode", "httpstatus", "httpstatuscode", "responsecode",
-		"responsestatus", "responsestatuscode", "downstreamstatus", "upstreamstatus":
-		if spelled {
+	case "status", "httpstatus", "responsestatus", "downstreamstatus", "upstreamstatus":
+		if endsFold(key, "status") {
+			return kStatus
+		}
+	case "statuscode", "httpstatuscode", "responsecode", "responsestatuscode":
+		if endsFold(key, "code") {
 			return kStatus
 		}
 	case "message", "data":
