@@ -8,7 +8,7 @@ LDFLAGS   := -s -w -X $(VPKG).Version=$(VERSION) -X $(VPKG).Revision=$(REVISION)
              -X $(VPKG).Branch=$(BRANCH) -X $(VPKG).BuildUser=$(USER) \
              -X $(VPKG).BuildDate=$(shell date -u +%Y%m%d-%H:%M:%S)
 
-.PHONY: all build test test-e2e tools lint fuzz bench rules-test dashboards generate demo clean
+.PHONY: all build test test-e2e tools lint fuzz bench pgo rules-test dashboards generate demo clean
 
 all: build
 
@@ -38,7 +38,12 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzAssembler$$' -fuzztime=1000000x ./parser/
 
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=3 ./parser/ ./tailer/ ./analyze/...
+	$(GO) test -pgo=cmd/secondme_error_exporter/default.pgo -run='^$$' -bench=. -benchmem -count=3 ./parser/
+	$(GO) test -run='^$$' -bench=. -benchmem -count=3 ./tailer/ ./analyze/...
+
+## pgo: regenerate the profile the binaries are built with (after a parser change)
+pgo:
+	./scripts/pgo.sh
 
 demo:
 	$(GO) run ./cmd/secondme_error_exporter --demo

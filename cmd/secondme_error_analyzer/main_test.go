@@ -116,3 +116,27 @@ func TestCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestPGOProfile: both binaries build with the same profile (scripts/pgo.sh
+// writes it to each main package, where go build looks for it), and it holds
+// samples of the parser.
+func TestPGOProfile(t *testing.T) {
+	own, err := os.ReadFile("default.pgo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exporter, err := os.ReadFile(filepath.Join("..", "secondme_error_exporter", "default.pgo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(own, exporter) {
+		t.Fatal("cmd/*/default.pgo differ: run scripts/pgo.sh")
+	}
+	out, err := exec.Command("go", "tool", "pprof", "-top", "default.pgo").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go tool pprof: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "parser.") {
+		t.Fatalf("the profile holds no parser samples:\n%s", out)
+	}
+}
