@@ -231,6 +231,14 @@ const (
 // parseNum reads an integer code or status: optional sign, at most 9 digits, an
 // optional fraction of zeros (401.0). Exponents and other forms are invalid.
 func parseNum(s []byte) (int, numState) {
+	if len(s) > 0 && len(s) <= 3 && isDigit(s[0]) && isDigit(s[len(s)-1]) && (len(s) < 3 || isDigit(s[1])) {
+		// An HTTP status or a small code, the common case.
+		n := 0
+		for _, c := range s {
+			n = n*10 + int(c-'0')
+		}
+		return n, numValid
+	}
 	s = trimBlank(s)
 	if isAbsentValue(s) {
 		return 0, numAbsent
@@ -328,6 +336,13 @@ func allDigits(s []byte) bool {
 }
 
 func trimBlank(s []byte) []byte {
+	if n := len(s); n == 0 || (s[0] > ' ' && s[n-1] > ' ') {
+		return s // inlined: most values have no blanks around them
+	}
+	return trimBlankSlow(s)
+}
+
+func trimBlankSlow(s []byte) []byte {
 	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n') {
 		s = s[1:]
 	}
