@@ -162,10 +162,13 @@ func keyAt(b []byte, end int, vk *valueKeys) bool {
 	if !sep && !vk.after(b, end) {
 		return false // "decode payload": no separator, no key
 	}
-	start := end
-	for start > 0 && end-start < maxKeyLookBack && isKeyByte(b[start-1]) {
-		start--
+	lo := max(0, end-maxKeyLookBack)
+	kb := b[lo:end]
+	k := len(kb)
+	for k > 0 && keyByte[kb[k-1]] {
+		k--
 	}
+	start := lo + k
 	if start > 0 && b[start-1] == '\\' && uQuote(b, start-1) > 0 {
 		start += 5 // \u0022code: the key follows an escaped quote
 	}
