@@ -208,14 +208,14 @@ func statusToken(s []byte, i int) int {
 // is kept in memo, if not nil.
 func haproxyRequestAt(b []byte, h, c int, memo *haproxyMemo) bool {
 	lo := max(0, h-maxHAProxyLookBack)
-	if bytes.IndexByte(b[lo:h], '"') < 0 {
-		return false // a request line on its own (a string's content): no quote before it
-	}
-	q := lastQuote(b[lo:h])
-	if q < 0 {
+	// The first quote, found fast, rules out a request line on its own (a
+	// string's content); the opening quote is the last one from there.
+	k := bytes.IndexByte(b[lo:h], '"')
+	if k < 0 {
 		return false
 	}
-	q += lo
+	lo += k
+	q := lo + lastQuote(b[lo:h])
 	// Both quotes raw: they delimit the request line at this level, so the
 	// byte after the closing one must be one that flush takes (JSON's
 	// "request":"GET /x HTTP/1.1", is no HAProxy line). An escaped quote may

@@ -14,13 +14,7 @@ func TestLastQuote(t *testing.T) {
 	const alphabet = "\"\x22\xa2\x02\x23\x21\x62a \xff\x00"
 	buf := make([]byte, 100)
 	for round := range 100000 {
-		b := buf[:r.IntN(len(buf))]
-		for i := range b {
-			b[i] = alphabet[r.IntN(len(alphabet))]
-			if r.IntN(3) > 0 {
-				b[i] = 'x'
-			}
-		}
+		b := randomText(r, buf, "x", alphabet, 3)
 		if got, want := lastQuote(b), bytes.LastIndexByte(b, '"'); got != want {
 			t.Fatalf("round %d: lastQuote(%q) = %d, want %d", round, b, got, want)
 		}

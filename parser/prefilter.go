@@ -98,21 +98,16 @@ func httpAt(b []byte, i int, checks *int, memo *haproxyMemo) bool {
 	if i+5 > len(b) || string(b[i:i+5]) != "HTTP/" {
 		return false
 	}
-	if accessStatusAt(b, i+5) {
-		return true
-	}
-	// An HAProxy or AWS request line ends its double-quoted string (or the
-	// record) with the version. (Whatever follows the quote, the string may
-	// be looked at on its own, where nothing follows.)
-	j := i + 5
-	for j < len(b) && (isDigit(b[j]) || b[j] == '.') {
-		j++
-	}
-	for j < len(b) && b[j] == '\\' {
-		j++
-	}
+	// The quote that ends the request line (raw or escaped) follows the
+	// version: a text access line's status comes after it; an HAProxy or AWS
+	// request line ends its string (or the record) there. (Whatever follows
+	// the quote, the string may be looked at on its own, where nothing follows.)
+	j := versionEnd(b, i+5)
 	if j < len(b) && b[j] != '"' {
 		return false
+	}
+	if accessStatusAfter(b, j) {
+		return true
 	}
 	if *checks < 4 {
 		*checks++
@@ -301,18 +296,25 @@ func dottedWord(b []byte, j int) bool {
 	return false
 }
 
-// accessStatusAt checks `HTTP/1.1" 200` (quote possibly escaped) after "HTTP/".
-func accessStatusAt(b []byte, i int) bool {
+// versionEnd returns the index after an HTTP version's digits and dots at i,
+// and after the backslashes of an escaped quote that may follow them.
+func versionEnd(b []byte, i int) int {
 	for i < len(b) && (isDigit(b[i]) || b[i] == '.') {
 		i++
 	}
 	for i < len(b) && b[i] == '\\' {
 		i++
 	}
-	if i >= len(b) || b[i] != '"' {
+	return i
+}
+
+// accessStatusAfter checks the status of `HTTP/1.1" 200` after the quote at
+// q (versionEnd's index, len(b) if none).
+func accessStatusAfter(b []byte, q int) bool {
+	if q >= len(b) {
 		return false
 	}
-	i++
+	i := q + 1
 	for i < len(b) && class[b[i]] == clSpace {
 		i++
 	}
