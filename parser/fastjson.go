@@ -135,12 +135,7 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 }
 
 // quoteOrEscape returns the index of the first '"' or '\\' at or after i, or -1.
-func quoteOrEscape(b []byte, i int) int {
-	if k := indexQuoteOrEscape(b[i:], '"'); k >= 0 {
-		return i + k
-	}
-	return -1
-}
+func quoteOrEscape(b []byte, i int) int { return indexQuoteOrEscape(b, i, '"') }
 
 func skipBlank(b []byte, i int) int {
 	for i < len(b) && blank[b[i]] {

@@ -45,10 +45,11 @@ func pairScanGo(b []byte, from int) (pos int, mask uint32) {
 }
 
 // indexQuoteOrEscapeGo is the portable indexQuoteOrEscape: the index of the
-// first byte of b equal to q or to a backslash, -1 if there is none.
-func indexQuoteOrEscapeGo(b []byte, q byte) int {
-	for i, c := range b {
-		if c == q || c == '\\' {
+// first byte of b at or after from (0 <= from <= len(b)) equal to q or to a
+// backslash, -1 if there is none.
+func indexQuoteOrEscapeGo(b []byte, from int, q byte) int {
+	for i := from; i < len(b); i++ {
+		if c := b[i]; c == q || c == '\\' {
 			return i
 		}
 	}

@@ -32,31 +32,105 @@
 	POR   X9, X6 \
 	PMOVMSKB X6, R
 
+// YBLOCK is BLOCK for 32 bytes with AVX2: bytes A, predecessors P, scratch
+// H, T1, T2; the flags end in P.
+#define YBLOCK(A, P, H, T1, T2) \
+	VPCMPEQB Y12, A, H \
+	VPOR     Y0, A, A \
+	VPOR     Y0, P, P \
+	VPCMPEQB Y1, A, T1 \
+	VPCMPEQB Y2, P, T2 \
+	VPAND    T1, T2, T2 \
+	VPCMPEQB Y3, A, A \
+	VPCMPEQB Y4, P, P \
+	VPAND    A, P, P \
+	VPOR     T2, P, P \
+	VPOR     H, P, P
+
+// The constants, 32 bytes each: 0x20 (case folding), 'd', 'o', 'u', 't', 'H'.
+#define PAIRCONST(off, v) \
+	DATA pairConst<>+(off+0)(SB)/8, v \
+	DATA pairConst<>+(off+8)(SB)/8, v \
+	DATA pairConst<>+(off+16)(SB)/8, v \
+	DATA pairConst<>+(off+24)(SB)/8, v
+PAIRCONST(0, $0x2020202020202020)
+PAIRCONST(32, $0x6464646464646464)
+PAIRCONST(64, $0x6f6f6f6f6f6f6f6f)
+PAIRCONST(96, $0x7575757575757575)
+PAIRCONST(128, $0x7474747474747474)
+PAIRCONST(160, $0x4848484848484848)
+GLOBL pairConst<>(SB), RODATA|NOPTR, $192
+
 TEXT ·pairScan(SB), NOSPLIT, $0-44
 	MOVQ b_base+0(FP), SI
 	MOVQ b_len+8(FP), BX
-	MOVQ $0x2020202020202020, AX
-	MOVQ AX, X0
-	PUNPCKLQDQ X0, X0
-	MOVQ $0x6464646464646464, AX // 'd'
-	MOVQ AX, X1
-	PUNPCKLQDQ X1, X1
-	MOVQ $0x6f6f6f6f6f6f6f6f, AX // 'o'
-	MOVQ AX, X2
-	PUNPCKLQDQ X2, X2
-	MOVQ $0x7575757575757575, AX // 'u'
-	MOVQ AX, X3
-	PUNPCKLQDQ X3, X3
-	MOVQ $0x7474747474747474, AX // 't'
-	MOVQ AX, X4
-	PUNPCKLQDQ X4, X4
-	MOVQ $0x4848484848484848, AX // 'H'
-	MOVQ AX, X12
-	PUNPCKLQDQ X12, X12
 	MOVQ from+24(FP), DI
 	LEAQ -32(BX), DX          // the last DI two whole blocks start at
 	CMPQ BX, $16
 	JB   notfound
+	LEAQ pairConst<>(SB), AX
+	CMPB ·useAVX2(SB), $0
+	JNE  avx2
+	MOVOU 0(AX), X0
+	MOVOU 32(AX), X1
+	MOVOU 64(AX), X2
+	MOVOU 96(AX), X3
+	MOVOU 128(AX), X4
+	MOVOU 160(AX), X12
+	JMP  loop
+
+avx2:
+	// The same 32-byte blocks, one register each, two per iteration.
+	VMOVDQU 0(AX), Y0
+	VMOVDQU 32(AX), Y1
+	VMOVDQU 64(AX), Y2
+	VMOVDQU 96(AX), Y3
+	VMOVDQU 128(AX), Y4
+	VMOVDQU 160(AX), Y12
+	LEAQ -64(BX), R8          // the last DI two whole YMM blocks start at
+
+yloop2:
+	CMPQ DI, R8
+	JG   yloop1
+	VMOVDQU (SI)(DI*1), Y5
+	VMOVDQU -1(SI)(DI*1), Y6
+	VMOVDQU 32(SI)(DI*1), Y10
+	VMOVDQU 31(SI)(DI*1), Y11
+	YBLOCK(Y5, Y6, Y9, Y7, Y8)
+	YBLOCK(Y10, Y11, Y13, Y14, Y15)
+	VPOR  Y6, Y11, Y13
+	VPTEST Y13, Y13
+	JNZ   yfound2
+	ADDQ  $64, DI
+	JMP   yloop2
+
+yfound2:
+	VPMOVMSKB Y6, AX
+	TESTL AX, AX
+	JNZ   yfound
+	ADDQ  $32, DI
+	VPMOVMSKB Y11, AX
+	JMP   yfound
+
+yloop1:
+	CMPQ DI, DX
+	JG   ydone
+	VMOVDQU (SI)(DI*1), Y5
+	VMOVDQU -1(SI)(DI*1), Y6
+	YBLOCK(Y5, Y6, Y9, Y7, Y8)
+	VPMOVMSKB Y6, AX
+	TESTL AX, AX
+	JNZ   yfound
+	ADDQ  $32, DI
+
+ydone:
+	// The 16-byte and last blocks, as below; the constants' low halves stay.
+	VZEROUPPER
+	JMP single
+
+yfound:
+	VZEROUPPER
+	JMP found
 
 loop:
 	CMPQ DI, DX

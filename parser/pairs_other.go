@@ -6,4 +6,6 @@ package parser
 func pairScan(b []byte, from int) (pos int, mask uint32) { return pairScanGo(b, from) }
 
 // indexQuoteOrEscape is indexQuoteOrEscapeGo where there is no assembly version.
-func indexQuoteOrEscape(b []byte, q byte) int { return indexQuoteOrEscapeGo(b, q) }
+func indexQuoteOrEscape(b []byte, from int, q byte) int {
+	return indexQuoteOrEscapeGo(b, from, q)
+}

@@ -8,19 +8,22 @@ import (
 // TestPairScan checks the platform pairScan (SSE2 assembly on amd64) against
 // the portable definition on random text rich in the target letters, at every
 // length, alignment and starting point around the 16- and 32-byte blocks.
+// On amd64 it runs once per loop the CPU has (AVX2, SSE2).
 func TestPairScan(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	const alphabet = "odutODUTHhx \x00\xff\x4f\x44\x55\x54\x64\x6f"
-	buf := make([]byte, 200)
-	for round := range 50000 {
-		b := randomText(r, buf, alphabet, "", 4)
-		from := 1 + r.IntN(max(len(b), 1))
-		gp, gm := pairScan(b, from)
-		wp, wm := pairScanGo(b, from)
-		if gp != wp || gm != wm {
-			t.Fatalf("round %d: pairScan(%q, %d) = %d, %#x; want %d, %#x", round, b, from, gp, gm, wp, wm)
+	forEachPairScanLoop(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(1, 2))
+		const alphabet = "odutODUTHhx \x00\xff\x4f\x44\x55\x54\x64\x6f"
+		buf := make([]byte, 200)
+		for round := range 50000 {
+			b := randomText(r, buf, alphabet, "", 4)
+			from := 1 + r.IntN(max(len(b), 1))
+			gp, gm := pairScan(b, from)
+			wp, wm := pairScanGo(b, from)
+			if gp != wp || gm != wm {
+				t.Fatalf("round %d: pairScan(%q, %d) = %d, %#x; want %d, %#x", round, b, from, gp, gm, wp, wm)
+			}
 		}
-	}
+	})
 }
 
 func FuzzPairScan(f *testing.F) {
@@ -28,37 +31,45 @@ func FuzzPairScan(f *testing.F) {
 	f.Add([]byte("status_code=0 and error_code=x.y ..."), 5)
 	f.Fuzz(func(t *testing.T, b []byte, from int) {
 		from = 1 + abs(from)%max(len(b), 1)
-		gp, gm := pairScan(b, from)
 		wp, wm := pairScanGo(b, from)
-		if gp != wp || gm != wm {
-			t.Errorf("pairScan(%q, %d) = %d, %#x; want %d, %#x", b, from, gp, gm, wp, wm)
+		for _, avx2 := range pairScanLoops() {
+			setPairScanAVX2(avx2)
+			gp, gm := pairScan(b, from)
+			if gp != wp || gm != wm {
+				t.Errorf("pairScan(%q, %d) with AVX2 %v = %d, %#x; want %d, %#x", b, from, avx2, gp, gm, wp, wm)
+			}
 		}
+		setPairScanAVX2(true)
 	})
 }
 
 // TestIndexQuoteOrEscape checks the platform indexQuoteOrEscape against the
-// portable one at every length and alignment around the 16-byte blocks.
+// portable one at every length, alignment and starting point around the
+// 16-byte blocks.
 func TestIndexQuoteOrEscape(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	const alphabet = "ab\"'\\ \x00\xff\x22\x5c\x27x"
 	buf := make([]byte, 100)
-	for round := range 50000 {
+	for round := range 100000 {
 		b := randomText(r, buf, "x", alphabet, 12)
 		q := byte('"')
 		if round%3 == 0 {
 			q = '\''
 		}
-		if got, want := indexQuoteOrEscape(b, q), indexQuoteOrEscapeGo(b, q); got != want {
-			t.Fatalf("round %d: indexQuoteOrEscape(%q, %q) = %d; want %d", round, b, q, got, want)
+		from := r.IntN(len(b) + 1)
+		if got, want := indexQuoteOrEscape(b, from, q), indexQuoteOrEscapeGo(b, from, q); got != want {
+			t.Fatalf("round %d: indexQuoteOrEscape(%q, %d, %q) = %d; want %d", round, b, from, q, got, want)
 		}
 	}
 }
 
 func FuzzIndexQuoteOrEscape(f *testing.F) {
-	f.Add([]byte("0123456789abcdef0123\"\\"), byte('"'))
-	f.Fuzz(func(t *testing.T, b []byte, q byte) {
-		if got, want := indexQuoteOrEscape(b, q), indexQuoteOrEscapeGo(b, q); got != want {
-			t.Errorf("indexQuoteOrEscape(%q, %q) = %d; want %d", b, q, got, want)
+	f.Add([]byte("0123456789abcdef0123\"\\"), 0, byte('"'))
+	f.Add([]byte("0123456789abcdef0123\"\\"), 17, byte('"'))
+	f.Fuzz(func(t *testing.T, b []byte, from int, q byte) {
+		from = abs(from) % (len(b) + 1)
+		if got, want := indexQuoteOrEscape(b, from, q), indexQuoteOrEscapeGo(b, from, q); got != want {
+			t.Errorf("indexQuoteOrEscape(%q, %d, %q) = %d; want %d", b, from, q, got, want)
 		}
 	})
 }

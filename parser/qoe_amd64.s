@@ -1,26 +1,27 @@
 #include "textflag.h"
 
-// func indexQuoteOrEscape(b []byte, q byte) int
+// func indexQuoteOrEscape(b []byte, from int, q byte) int
 //
-// The index of the first byte of b equal to q or to a backslash, -1 if there
-// is none: the end of a string or its next escape. SSE2 (every amd64 CPU has
-// it), 16 bytes per iteration; the last bytes of a record of 16 bytes or more
-// are read as its last 16 bytes, ignoring those already looked at. The
-// contract is indexQuoteOrEscapeGo's.
-TEXT ·indexQuoteOrEscape(SB), NOSPLIT, $0-40
+// The index of the first byte of b at or after from (0 <= from <= len(b))
+// equal to q or to a backslash, -1 if there is none: the end of a string or
+// its next escape. SSE2 (every amd64 CPU has it), 16 bytes per iteration.
+// Whenever b holds 16 bytes or more, the bytes after the last whole block —
+// and all of them when fewer than 16 follow from, as a short key's — are read
+// as b's last 16 bytes, ignoring those before from or already looked at: a
+// string of a record costs one block however short it is. The contract is
+// indexQuoteOrEscapeGo's.
+TEXT ·indexQuoteOrEscape(SB), NOSPLIT, $0-48
 	MOVQ b_base+0(FP), SI
 	MOVQ b_len+8(FP), BX
-	MOVBQZX q+24(FP), R9
-	XORQ DI, DI
+	MOVQ from+24(FP), DI
+	MOVBQZX q+32(FP), R9
 	CMPQ BX, $16
 	JB   small
 	MOVQ $0x0101010101010101, AX
 	IMULQ R9, AX
 	MOVQ AX, X1
 	PUNPCKLQDQ X1, X1
-	MOVQ $0x5c5c5c5c5c5c5c5c, AX // '\\'
-	MOVQ AX, X2
-	PUNPCKLQDQ X2, X2
+	MOVOU backslashes<>(SB), X2
 	LEAQ -16(BX), R8 // the last whole block starts here
 
 loop:
@@ -40,6 +41,8 @@ loop:
 last:
 	// Fewer than 16 bytes from DI to the end: the last 16 bytes of b,
 	// without the DI-R8 of them before DI.
+	CMPQ DI, BX
+	JAE  notfound
 	MOVOU (SI)(R8*1), X0
 	MOVOU X0, X3
 	PCMPEQB X1, X0
@@ -55,7 +58,7 @@ last:
 found:
 	BSFL DX, DX
 	ADDQ DI, DX
-	MOVQ DX, ret+32(FP)
+	MOVQ DX, ret+40(FP)
 	RET
 
 small:
@@ -70,9 +73,13 @@ small:
 	JMP  small
 
 smallfound:
-	MOVQ DI, ret+32(FP)
+	MOVQ DI, ret+40(FP)
 	RET
 
 notfound:
-	MOVQ $-1, ret+32(FP)
+	MOVQ $-1, ret+40(FP)
 	RET
+
+DATA backslashes<>+0(SB)/8, $0x5c5c5c5c5c5c5c5c
+DATA backslashes<>+8(SB)/8, $0x5c5c5c5c5c5c5c5c
+GLOBL backslashes<>(SB), RODATA|NOPTR, $16

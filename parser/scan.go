@@ -183,12 +183,25 @@ func (p *Parser) scan(b []byte, lvl int) {
 			}
 			p.push(c)
 			i++
-			if c == '{' && fastJSON && p.overflow == 0 {
-				i, _ = p.fastObject(b, i, lvl, base)
+			if c == '{' {
+				if fastJSON && p.overflow == 0 {
+					i, _ = p.fastObject(b, i, lvl, base)
+				}
+				continue
+			}
+			// A run of openers ("[[[", "([") holds no token: each opens a frame,
+			// as the loop would, without a trip through it.
+			if j := openRunEnd(b, i); j > i {
+				p.pushRun(b[i:j])
+				i = j
 			}
 		case clClose:
-			p.closeBy(c, base)
-			i++
+			j := i + 1
+			for j < n && class[b[j]] == clClose { // "]]]", "}]}": likewise
+				j++
+			}
+			p.closeRun(b[i:j], base)
+			i = j
 		case clDelim:
 			i++
 		case clEsc:
@@ -296,11 +309,10 @@ func scanString(b []byte, i int) (s, e, next int, trunc bool) {
 	q := b[i]
 	j := i + 1
 	for {
-		k := indexQuoteOrEscape(b[j:], q)
+		k := indexQuoteOrEscape(b, j, q)
 		if k < 0 {
 			return i + 1, len(b), len(b), true
 		}
-		k += j
 		if b[k] == q {
 			return i + 1, k, k + 1, false
 		}
@@ -769,6 +781,59 @@ func (f *frame) reset(open byte, depth, seq int32) {
 	f.nCodes, f.attrKind, f.attrTarget = 0, kNone, -1
 }
 
+// openRunEnd returns the end of the run of "[" and "(" openers at i that the
+// loop would push one by one: none followed by a key byte (bracketKey).
+func openRunEnd(b []byte, i int) int {
+	for i < len(b) && (b[i] == '[' || b[i] == '(') && (i+1 >= len(b) || !isKeyByte(b[i+1])) {
+		i++
+	}
+	return i
+}
+
+// pushRun pushes the openers of run, after a push: no special frame is pending.
+func (p *Parser) pushRun(run []byte) {
+	for k, c := range run {
+		n := len(p.stack)
+		if n >= maxDepth {
+			p.overflow += len(run) - k
+			return
+		}
+		p.seq++
+		if n < cap(p.stack) {
+			p.stack = p.stack[:n+1]
+		} else {
+			p.stack = append(p.stack, frame{})
+		}
+		p.stack[n].reset(c, int32(n), p.seq)
+	}
+}
+
+// closeRun closes the frames of a run of closers, each as closeBy would.
+func (p *Parser) closeRun(run []byte, base int) {
+	for _, c := range run {
+		if p.overflow > 0 {
+			p.overflow--
+			continue
+		}
+		if top := len(p.stack) - 1; top > base && p.stack[top].open == opener(c) {
+			p.pop(false)
+			continue
+		}
+		p.closeBy(c, base)
+	}
+}
+
+// opener returns the opener that closer c matches.
+func opener(c byte) byte {
+	switch c {
+	case ']':
+		return '['
+	case ')':
+		return '('
+	}
+	return '{'
+}
+
 // pushSpecial is push for the frame that follows an error key whose value is
 // an array, or an OpenTelemetry attribute's typed value.
 func (p *Parser) pushSpecial(open byte) {
@@ -800,13 +865,7 @@ func (p *Parser) closeBy(c byte, base int) {
 		p.overflow--
 		return
 	}
-	want := byte('{')
-	switch c {
-	case ']':
-		want = '['
-	case ')':
-		want = '('
-	}
+	want := opener(c)
 	top := len(p.stack) - 1
 	if top > base && p.stack[top].open == want {
 		p.pop(false) // the common case: the closer matches the innermost opener
