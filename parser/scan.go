@@ -140,12 +140,37 @@ func (p *Parser) scan(b []byte, lvl int) {
 	i, n := 0, len(b)
 	for i < n {
 		c := b[i]
-		cl := class[c]
-		if cl == clSpace {
+		// One jump per token: the byte's class picks the case.
+		switch class[c] {
+		case clSpace:
 			i++
-			continue
-		}
-		if cl == clSep {
+		case clWord:
+			if t.has {
+				p.endTok(b, &t, lvl)
+			}
+			if q := strPrefixQuote(b, i); q > 0 {
+				s, e, next, trunc := scanString(b, q)
+				t = tok{has: true, str: true, trunc: trunc, s: s, e: e}
+				i = next
+				continue
+			}
+			s := i
+			i = wordEnd(b, i)
+			t = tok{has: true, s: s, e: i}
+		case clQuote:
+			if t.has {
+				p.endTok(b, &t, lvl)
+			}
+			if c == '"' && i+3 < n && b[i+1] == '{' && b[i+2] == '"' && isLetter(b[i+3]) {
+				// A JSON body quoted without escaping, as Spring's and Ktor's
+				// exception messages print it: 401 Unauthorized: "{"code":401,…}".
+				i++
+				continue
+			}
+			s, e, next, trunc := scanString(b, i)
+			t = tok{has: true, str: true, trunc: trunc, s: s, e: e}
+			i = next
+		case clSep:
 			if t.has {
 				if j, ok := p.keyValue(b, i, &t, lvl); ok {
 					t.has = false
@@ -160,20 +185,11 @@ func (p *Parser) scan(b []byte, lvl int) {
 			for i < n && (b[i] == '=' || b[i] == ':') {
 				i++ // ==, ::, := are no separators
 			}
-			continue
-		}
-		if t.has {
-			if t.str || p.armed || p.special {
-				p.flush(b, &t, lvl)
-			} else {
-				t.has = false // a plain word of text: flush would do nothing
-			}
-		}
-		if cl != clWord && cl != clQuote {
-			p.armed = false // an access line's status follows its request line directly
-		}
-		switch cl {
 		case clOpen:
+			if t.has {
+				p.endTok(b, &t, lvl)
+			}
+			p.armed = false // an access line's status follows its request line directly
 			if c == '[' && i+1 < n && isKeyByte(b[i+1]) {
 				if ks, ke, next := bracketKey(b, i); next > 0 {
 					t = tok{has: true, s: ks, e: ke}
@@ -196,6 +212,10 @@ func (p *Parser) scan(b []byte, lvl int) {
 				i = j
 			}
 		case clClose:
+			if t.has {
+				p.endTok(b, &t, lvl)
+			}
+			p.armed = false
 			j := i + 1
 			for j < n && class[b[j]] == clClose { // "]]]", "}]}": likewise
 				j++
@@ -203,29 +223,17 @@ func (p *Parser) scan(b []byte, lvl int) {
 			p.closeRun(b[i:j], base)
 			i = j
 		case clDelim:
+			if t.has {
+				p.endTok(b, &t, lvl)
+			}
+			p.armed = false
 			i++
-		case clEsc:
+		default: // clEsc
+			if t.has {
+				p.endTok(b, &t, lvl)
+			}
+			p.armed = false
 			i = skipANSI(b, i)
-		case clQuote:
-			if c == '"' && i+3 < n && b[i+1] == '{' && b[i+2] == '"' && isLetter(b[i+3]) {
-				// A JSON body quoted without escaping, as Spring's and Ktor's
-				// exception messages print it: 401 Unauthorized: "{"code":401,…}".
-				i++
-				continue
-			}
-			s, e, next, trunc := scanString(b, i)
-			t = tok{has: true, str: true, trunc: trunc, s: s, e: e}
-			i = next
-		default:
-			if q := strPrefixQuote(b, i); q > 0 {
-				s, e, next, trunc := scanString(b, q)
-				t = tok{has: true, str: true, trunc: trunc, s: s, e: e}
-				i = next
-				continue
-			}
-			s := i
-			i = wordEnd(b, i)
-			t = tok{has: true, s: s, e: i}
 		}
 	}
 	p.flush(b, &t, lvl)
@@ -233,6 +241,15 @@ func (p *Parser) scan(b []byte, lvl int) {
 		p.pop(true)
 	}
 	p.overflow = 0 // openers beyond maxDepth inside this scan end with it
+}
+
+// endTok ends the pending token t before a token that does not make it a key.
+func (p *Parser) endTok(b []byte, t *tok, lvl int) {
+	if t.str || p.armed || p.special {
+		p.flush(b, t, lvl)
+	} else {
+		t.has = false // a plain word of text: flush would do nothing
+	}
 }
 
 // bracketKey reads a PHP print_r key, "[code] => 401": the key's bounds and the
