@@ -4,8 +4,8 @@ package parser
 // first block of b holding a 'd' after an 'o' or a 'u' after a 't' (every byte
 // ORed with 0x20, ASCII case folding), or an 'H', at or after from, as the block's start
 // and a mask of those bytes (bit k: b[pos+k]); pos -1 if there is none, and for
-// shorter slices. Blocks are 32 bytes from from, then 16, then the last 16 bytes
-// of b. The assembly version must agree with it exactly (TestPairScan,
+// shorter slices. Blocks are 32 bytes from from, then the last 32 bytes of b
+// (for more than 32 bytes), else 16 and the last 16 bytes. The assembly version must agree with it exactly (TestPairScan,
 // FuzzPairScan).
 func pairScanGo(b []byte, from int) (pos int, mask uint32) {
 	if len(b) < 16 {
@@ -29,6 +29,13 @@ func pairScanGo(b []byte, from int) (pos int, mask uint32) {
 		if p, m := block(i, 32, i); m != 0 {
 			return p, m
 		}
+	}
+	if i < len(b) && len(b) > 32 {
+		// The last 32 bytes, those before i left out.
+		if p, m := block(len(b)-32, 32, i); m != 0 {
+			return p, m
+		}
+		return -1, 0
 	}
 	if i+16 <= len(b) {
 		if p, m := block(i, 16, i); m != 0 {

@@ -9,10 +9,11 @@
 // (bit k: b[pos+k]), all at or after from; pos -1 if there are none. Each
 // 16-byte block is compared with the same bytes loaded one position earlier
 // (their predecessors), so no state carries between blocks; two blocks go per
-// iteration (a 32-bit mask), and a last block overlaps the ones before. Case
-// folding ORs 0x20 into every byte, which also maps a few non-letters onto the
-// targets: a superset of the matches, which the caller checks exactly. The
-// contract is pairScanGo's.
+// iteration (a 32-bit mask), and a last block (32 bytes, or 16 for a record
+// of 32 bytes or fewer) overlaps the ones before. With AVX2 a 32-byte block
+// is one register, and two go per iteration. Case folding ORs 0x20 into every
+// byte, which also maps a few non-letters onto the targets: a superset of the
+// matches, which the caller checks exactly. The contract is pairScanGo's.
 
 // BLOCK flags the block in X5 (its bytes) and X6 (their predecessors) into R.
 #define BLOCK(R) \
@@ -124,9 +125,27 @@ yloop1:
 	ADDQ  $32, DI
 
 ydone:
-	// The 16-byte and last blocks, as below; the constants' low halves stay.
+	CMPQ DI, BX
+	JAE  ynotfound
+	CMPQ BX, $33
+	JB   yshort
+	// The last 32 bytes (DX): those before DI are done.
+	LEAQ -32(BX), DX
+	VMOVDQU (SI)(DX*1), Y5
+	VMOVDQU -1(SI)(DX*1), Y6
+	YBLOCK(Y5, Y6, Y9, Y7, Y8)
+	VPMOVMSKB Y6, AX
+	VZEROUPPER
+	JMP  lastmask
+
+yshort:
+	// 16 to 32 bytes: the 16-byte blocks below; the constants' low halves stay.
 	VZEROUPPER
 	JMP single
+
+ynotfound:
+	VZEROUPPER
+	JMP notfound
 
 yfound:
 	VZEROUPPER
@@ -148,6 +167,33 @@ loop:
 	JMP   loop
 
 single:
+	CMPQ DI, BX
+	JAE  notfound
+	CMPQ BX, $33
+	JB   single16
+	// The last 32 bytes (DX), as two blocks: those before DI are done.
+	LEAQ -32(BX), DX
+	MOVOU (SI)(DX*1), X5
+	MOVOU -1(SI)(DX*1), X6
+	BLOCK(AX)
+	MOVOU 16(SI)(DX*1), X5
+	MOVOU 15(SI)(DX*1), X6
+	BLOCK(CX)
+	SHLQ  $16, CX
+	ORQ   CX, AX
+
+lastmask:
+	MOVQ DI, CX
+	SUBQ DX, CX               // positions already scanned: 1..31
+	SHRQ CX, AX
+	SHLQ CX, AX
+	TESTQ AX, AX
+	JZ   notfound
+	MOVQ DX, DI
+	JMP  found
+
+single16:
+	// A record of 16 to 32 bytes.
 	LEAQ -16(BX), DX          // the last DI a whole block starts at
 	CMPQ DI, DX
 	JG   tail
