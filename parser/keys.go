@@ -39,30 +39,43 @@ func classifyName(key []byte) keyKind {
 	switch len(key) {
 	case 4:
 		switch string(key) {
-		case "code":
+		case "code", "Code":
 			return kCode
-		case "data":
+		case "data", "Data":
 			return kMsg
 		case "path":
 			return kReq
 		}
 	case 6:
 		switch string(key) {
-		case "status":
+		case "status", "Status":
 			return kStatus
 		case "method":
 			return kReq
 		}
 	case 7:
 		switch string(key) {
-		case "message":
+		case "message", "Message":
 			return kMsg
 		case "request":
 			return kReq
+		case "subCode":
+			return kErr
+		}
+	case 9:
+		if string(key) == "errorCode" || string(key) == "ErrorCode" {
+			return kErr
 		}
 	case 10:
-		if string(key) == "error_code" {
+		switch string(key) {
+		case "error_code":
 			return kErr
+		case "statusCode", "StatusCode":
+			return kStatus
+		}
+	case 11:
+		if string(key) == "status_code" {
+			return kStatus
 		}
 	case 3:
 		if string(key) == "key" || string(key) == "Key" {
@@ -73,6 +86,13 @@ func classifyName(key []byte) keyKind {
 			return kAttrVal
 		}
 	}
+	return classifySpelled(key)
+}
+
+// classifySpelled is classifyName past its fast paths: the names that take
+// more than a compare (TestClassifyFastPaths checks that the spellings
+// compared whole classify the same here).
+func classifySpelled(key []byte) keyKind {
 	if len(key) > 5 && string(key[len(key)-5:]) == "Value" && key[0] >= 'a' && key[0] <= 'z' {
 		return kAttrTyped // stringValue, intValue, doubleValue, boolValue
 	}

@@ -422,6 +422,18 @@ func TestUserCatalogInterning(t *testing.T) {
 	}
 }
 
+// TestClassifyFastPaths: the spellings classifyName compares whole classify as
+// the normalisation would.
+func TestClassifyFastPaths(t *testing.T) {
+	for _, k := range []string{"code", "Code", "data", "Data", "path", "status", "Status", "method",
+		"message", "Message", "request", "subCode", "errorCode", "ErrorCode", "error_code",
+		"statusCode", "StatusCode", "status_code"} {
+		if got, want := classifyName([]byte(k)), classifySpelled([]byte(k)); got != want || got == kNone {
+			t.Errorf("classifyName(%q) = %v; the normalisation says %v", k, got, want)
+		}
+	}
+}
+
 // TestMayClassify: mayClassify never rejects a key classifyName classifies, on
 // every key spelling the tests know and on random keys over a small alphabet.
 func TestMayClassify(t *testing.T) {

@@ -172,7 +172,19 @@ func (p *Parser) scan(b []byte, lvl int) {
 			i = next
 		case clSep:
 			if t.has {
-				if j, ok := p.keyValue(b, i, &t, lvl); ok {
+				if !p.special && !mayClassify(b[t.s:t.e]) {
+					// A key of no interest ("10" of 10:00:14, "msg"): keyValue
+					// would only read its value, and a string's nested record.
+					if j, v, ok := sepValue(b, i, t.e); ok {
+						if v.str && mayNest(b[v.s:v.e]) {
+							p.recurse(b[v.s:v.e], lvl)
+						}
+						t.has = false
+						p.armed = false
+						i = j
+						continue
+					}
+				} else if j, ok := p.keyValue(b, i, &t, lvl); ok {
 					t.has = false
 					p.armed = false // a key/value pair is no access line's status
 					i = j
@@ -362,16 +374,24 @@ func skipANSI(b []byte, i int) int {
 	return i
 }
 
-// keyValue handles the separator at i after the key t. It returns the index after
-// the value, or false when the separator is no key/value separator.
-func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
+// value is what follows a key's separator.
+type value struct {
+	vk         vkind
+	s, e       int // a string's content or a word (vString, vBare)
+	str, trunc bool
+}
+
+// sepValue reads the separator at i after a key that ends at te, and the value
+// after it. It returns the index after the value, or false when the separator
+// is no key/value separator.
+func sepValue(b []byte, i, te int) (j int, v value, ok bool) {
 	n := len(b)
 	sep := b[i]
-	j := i + 1
+	j = i + 1
 	if j < n {
 		switch {
 		case sep == '=' && b[j] == '=', sep == ':' && b[j] == ':', sep == ':' && b[j] == '=':
-			return 0, false
+			return 0, v, false
 		case sep == '=' && b[j] == '>':
 			j++
 		}
@@ -379,45 +399,49 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	// "key: value" and "key = value" take blanks after the separator; logfmt's
 	// "key= value" means an empty value.
 	blanks := false
-	if sep == ':' || (i > t.e && class[b[i-1]] == clSpace) {
+	if sep == ':' || (i > te && class[b[i-1]] == clSpace) {
 		for j < n && class[b[j]] == clSpace {
 			j++
 			blanks = true
 		}
 	}
-	var (
-		vk         = vNone
-		vs, ve     int
-		trunc, str bool
-	)
 	if j < n {
 		switch class[b[j]] {
 		case clQuote:
 			if b[j] == '"' && j+3 < n && b[j+1] == '{' && b[j+2] == '"' && isLetter(b[j+3]) {
-				vk = vContainer // "{"code":401,…}": see scan
+				v.vk = vContainer // "{"code":401,…}": see scan
 				j++
 				break
 			}
-			vs, ve, j, trunc = scanString(b, j)
-			vk, str = vString, true
+			v.s, v.e, j, v.trunc = scanString(b, j)
+			v.vk, v.str = vString, true
 		case clOpen:
-			vk = vContainer
+			v.vk = vContainer
 		case clWord:
 			if q := strPrefixQuote(b, j); q > 0 {
-				vs, ve, j, trunc = scanString(b, q)
-				vk, str = vString, true
+				v.s, v.e, j, v.trunc = scanString(b, q)
+				v.vk, v.str = vString, true
 				break
 			}
-			vs = j
-			ve = wordEnd(b, j)
+			ve := wordEnd(b, j)
 			if blanks && ve < n && class[b[ve]] == clSep {
 				// "api error: code=401": the word after the blanks is the next key,
 				// and this key has no value.
 				break
 			}
-			j = ve
-			vk = vBare
+			v.s, v.e, j = j, ve, ve
+			v.vk = vBare
 		}
+	}
+	return j, v, true
+}
+
+// keyValue handles the separator at i after the key t. It returns the index after
+// the value, or false when the separator is no key/value separator.
+func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
+	j, v, ok := sepValue(b, i, t.e)
+	if !ok {
+		return 0, false
 	}
 	key := b[t.s:t.e]
 	kind := kNone
@@ -425,20 +449,20 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 		kind = classifyName(key)
 	}
 	var val []byte
-	if vk == vString || vk == vBare {
-		val = b[vs:ve]
+	if v.vk == vString || v.vk == vBare {
+		val = b[v.s:v.e]
 	}
 	if kind != kNone {
-		p.keyOf(kind, key, vk, val, str, trunc)
-	} else if p.special && (vk == vString || vk == vBare) && p.overflow == 0 && len(p.stack) > 0 {
+		p.keyOf(kind, key, v.vk, val, v.str, v.trunc)
+	} else if p.special && (v.vk == vString || v.vk == vBare) && p.overflow == 0 && len(p.stack) > 0 {
 		// A field of a text access line under a key of its own choosing
 		// (err="oauth2.token.expired"): like a positional field, only a code of
 		// a module the catalog knows.
 		if f := &p.stack[len(p.stack)-1]; f.access && !f.errSet && catalogCode(p.cat, trimBlank(val)) {
-			p.setErr(f, val, vk, str, trunc, 0)
+			p.setErr(f, val, v.vk, v.str, v.trunc, 0)
 		}
 	}
-	if str && kind != kErr && kind != kCode && mayNest(val) {
+	if v.str && kind != kErr && kind != kCode && mayNest(val) {
 		p.recurse(val, lvl)
 	}
 	return j, true
