@@ -2,18 +2,19 @@
 
 // func pairScan(b []byte, from int) (pos int, mask uint32)
 //
-// For len(b) >= 16 and 1 <= from, scans b[from:] with SSE2 (every amd64 CPU
-// has it) for the bytes that are a 'd' preceded by an 'o', or a 'u' preceded
-// by a 't', ASCII case folded ("code", "status"), or an 'H' ("HTTP/"). It
-// returns the first block holding one: its start pos and a mask of those bytes
-// (bit k: b[pos+k]), all at or after from; pos -1 if there are none. Each
-// 16-byte block is compared with the same bytes loaded one position earlier
-// (their predecessors), so no state carries between blocks; two blocks go per
-// iteration (a 32-bit mask), and a last block (32 bytes, or 16 for a record
-// of 32 bytes or fewer) overlaps the ones before. With AVX2 a 32-byte block
-// is one register, and two go per iteration. Case folding ORs 0x20 into every
-// byte, which also maps a few non-letters onto the targets: a superset of the
-// matches, which the caller checks exactly. The contract is pairScanGo's.
+// For len(b) >= 16 and 1 <= from, scans b[from:] for the bytes that are a 'd'
+// preceded by an 'o', or a 'u' preceded by a 't', ASCII case folded ("code",
+// "status"), or an 'H' ("HTTP/"), with AVX2 when useAVX2 is set, else with
+// SSE2 (every amd64 CPU has it). It returns the first block holding one: its
+// start pos and a mask of those bytes (bit k: b[pos+k]), all at or after from;
+// pos -1 if there are none. Each block is compared with the same bytes loaded
+// one position earlier (their predecessors), so no state carries between
+// blocks. Blocks are 32 bytes (two 16-byte registers, or one AVX2 register;
+// with AVX2 two blocks go per iteration), then the record's last 32 bytes
+// (for a record of 16 to 32 bytes: a 16-byte block, then the last 16), which
+// overlap those before. Case folding ORs 0x20 into every byte, which also maps
+// a few non-letters onto the targets: a superset of the matches, which the
+// caller checks exactly. The contract is pairScanGo's.
 
 // BLOCK flags the block in X5 (its bytes) and X6 (their predecessors) into R.
 #define BLOCK(R) \

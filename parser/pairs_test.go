@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestPairScan checks the platform pairScan (SSE2 assembly on amd64) against
+// TestPairScan checks the platform pairScan (AVX2 or SSE2 assembly on amd64) against
 // the portable definition on random text rich in the target letters, at every
 // length, alignment and starting point around the 16- and 32-byte blocks.
 // On amd64 it runs once per loop the CPU has (AVX2, SSE2).

@@ -22,7 +22,7 @@ import (
 // maxKeyLookBack bounds the bytes walked back from a needle to find the key's start.
 const maxKeyLookBack = 40
 
-// interesting reports whether b may hold an envelope. pairScan (SSE2 on amd64)
+// interesting reports whether b may hold an envelope. pairScan (AVX2 or SSE2 on amd64)
 // flags, a block at a time, each 'd' preceded by 'o' ("code"), each 'u'
 // preceded by 't' ("status"), in any case, and each 'H' ("HTTP/", rare in log
 // text); anchorAt checks a key flag exactly and only a full key goes on to

@@ -140,7 +140,7 @@ func (p *Parser) scan(b []byte, lvl int) {
 	i, n := 0, len(b)
 	for i < n {
 		c := b[i]
-		// One jump per token: the byte's class picks the case.
+		// One dispatch per token, on the class of its first byte.
 		switch class[c] {
 		case clSpace:
 			i++
