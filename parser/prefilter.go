@@ -132,19 +132,20 @@ func anchorAt(b []byte, i int, vk *valueKeys) bool {
 	// status_code, response_code...): node, mode and episode stop here.
 	switch b[i] | 0x20 {
 	case 'd': // "code", any case
-		return i >= 2 && b[i-1]|0x20 == 'o' && b[i+1]|0x20 == 'e' && b[i-2]|0x20 == 'c' && keyAt(b, i+2, vk)
+		return i >= 2 && b[i-1]|0x20 == 'o' && b[i+1]|0x20 == 'e' && b[i-2]|0x20 == 'c' && keyAt(b, i+2, 4, kCode, vk)
 	case 'u': // "status", any case
 		return i >= 4 && b[i+1]|0x20 == 's' && b[i-1]|0x20 == 't' && b[i-2]|0x20 == 'a' &&
-			b[i-3]|0x20 == 't' && b[i-4]|0x20 == 's' && keyAt(b, i+2, vk)
+			b[i-3]|0x20 == 't' && b[i-4]|0x20 == 's' && keyAt(b, i+2, 6, kStatus, vk)
 	}
 	return false
 }
 
-// keyAt checks a key that ends at end: its kind, a separator, a plausible value.
-// A word of interest without a separator may be an OpenTelemetry attribute's
-// name ("key":"error_code"): it counts when a "value" key follows somewhere in
-// the record (vk), as attrOf needs.
-func keyAt(b []byte, end int, vk *valueKeys) bool {
+// keyAt checks a key that ends at end with the word ("code" or "status", any
+// case) of wlen bytes: its kind, a separator, a plausible value. The word alone
+// is a key of kind wkind. A word of interest without a separator may be an
+// OpenTelemetry attribute's name ("key":"error_code"): it counts when a
+// "value" key follows somewhere in the record (vk), as attrOf needs.
+func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	if end < len(b) && isKeyByte(b[end]) {
 		return false // "codec", "encoded", "status_text": the word goes on
 	}
@@ -156,6 +157,11 @@ func keyAt(b []byte, end int, vk *valueKeys) bool {
 	sep := j < len(b) && (b[j] == ':' || b[j] == '=')
 	if !sep && !vk.after(b, end) {
 		return false // "decode payload": no separator, no key
+	}
+	if ws := end - wlen; ws == 0 || !keyByte[b[ws-1]] {
+		// The word is the whole key ("code":, status=): what classifyKey says
+		// of it, without the look-back.
+		return (sep && keyValueOK(b, end, j, wkind)) || vk.after(b, end)
 	}
 	lo := max(0, end-maxKeyLookBack)
 	kb := b[lo:end]
