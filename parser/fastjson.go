@@ -36,7 +36,7 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 		start := i
 		// The key: up to its quote, with no escape in it.
 		ks := i + 1
-		ke := quoteOrEscape(b, ks)
+		ke := indexQuoteOrEscape(b, ks, '"')
 		if ke < 0 || b[ke] != '"' {
 			return start, false
 		}
@@ -133,9 +133,6 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 		}
 	}
 }
-
-// quoteOrEscape returns the index of the first '"' or '\\' at or after i, or -1.
-func quoteOrEscape(b []byte, i int) int { return indexQuoteOrEscape(b, i, '"') }
 
 func skipBlank(b []byte, i int) int {
 	for i < len(b) && blank[b[i]] {

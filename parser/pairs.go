@@ -5,8 +5,8 @@ package parser
 // ORed with 0x20, ASCII case folding), or an 'H', at or after from, as the block's start
 // and a mask of those bytes (bit k: b[pos+k]); pos -1 if there is none, and for
 // shorter slices. Blocks are 32 bytes from from, then the last 32 bytes of b
-// (for more than 32 bytes), else 16 and the last 16 bytes. The assembly version must agree with it exactly (TestPairScan,
-// FuzzPairScan).
+// (for more than 32 bytes), else 16 and the last 16 bytes. The assembly
+// version must agree with it exactly (TestPairScan, FuzzPairScan).
 func pairScanGo(b []byte, from int) (pos int, mask uint32) {
 	if len(b) < 16 {
 		return -1, 0

@@ -49,6 +49,25 @@
 	VPOR     T2, P, P \
 	VPOR     H, P, P
 
+// BLOCK32 flags the 32 bytes at SI+I (two 16-byte blocks) into AX, and sets
+// the flags as AX does; CX is scratch.
+#define BLOCK32(I) \
+	MOVOU (SI)(I*1), X5 \
+	MOVOU -1(SI)(I*1), X6 \
+	BLOCK(AX) \
+	MOVOU 16(SI)(I*1), X5 \
+	MOVOU 15(SI)(I*1), X6 \
+	BLOCK(CX) \
+	SHLQ  $16, CX \
+	ORQ   CX, AX
+
+// YBLOCK32 is BLOCK32 in one AVX2 register.
+#define YBLOCK32(I) \
+	VMOVDQU (SI)(I*1), Y5 \
+	VMOVDQU -1(SI)(I*1), Y6 \
+	YBLOCK(Y5, Y6, Y9, Y7, Y8) \
+	VPMOVMSKB Y6, AX
+
 // The constants, 32 bytes each: 0x20 (case folding), 'd', 'o', 'u', 't', 'H'.
 #define PAIRCONST(off, v) \
 	DATA pairConst<>+(off+0)(SB)/8, v \
@@ -117,10 +136,7 @@ yfound2:
 yloop1:
 	CMPQ DI, DX
 	JG   ydone
-	VMOVDQU (SI)(DI*1), Y5
-	VMOVDQU -1(SI)(DI*1), Y6
-	YBLOCK(Y5, Y6, Y9, Y7, Y8)
-	VPMOVMSKB Y6, AX
+	YBLOCK32(DI)
 	TESTL AX, AX
 	JNZ   yfound
 	ADDQ  $32, DI
@@ -132,10 +148,7 @@ ydone:
 	JB   yshort
 	// The last 32 bytes (DX): those before DI are done.
 	LEAQ -32(BX), DX
-	VMOVDQU (SI)(DX*1), Y5
-	VMOVDQU -1(SI)(DX*1), Y6
-	YBLOCK(Y5, Y6, Y9, Y7, Y8)
-	VPMOVMSKB Y6, AX
+	YBLOCK32(DX)
 	VZEROUPPER
 	JMP  lastmask
 
@@ -155,14 +168,7 @@ yfound:
 loop:
 	CMPQ DI, DX
 	JG   single
-	MOVOU (SI)(DI*1), X5
-	MOVOU -1(SI)(DI*1), X6
-	BLOCK(AX)
-	MOVOU 16(SI)(DI*1), X5
-	MOVOU 15(SI)(DI*1), X6
-	BLOCK(CX)
-	SHLQ  $16, CX
-	ORQ   CX, AX
+	BLOCK32(DI)
 	JNZ   found
 	ADDQ  $32, DI
 	JMP   loop
@@ -174,14 +180,7 @@ single:
 	JB   single16
 	// The last 32 bytes (DX), as two blocks: those before DI are done.
 	LEAQ -32(BX), DX
-	MOVOU (SI)(DX*1), X5
-	MOVOU -1(SI)(DX*1), X6
-	BLOCK(AX)
-	MOVOU 16(SI)(DX*1), X5
-	MOVOU 15(SI)(DX*1), X6
-	BLOCK(CX)
-	SHLQ  $16, CX
-	ORQ   CX, AX
+	BLOCK32(DX)
 
 lastmask:
 	MOVQ DI, CX
