@@ -85,6 +85,7 @@ func (s *scanner) scanInput(ctx context.Context, in Input) (InputStats, error) {
 	defer closeFn()
 	s.in = &st
 	s.haveTime, s.cur, s.untimed = false, nil, nil
+	s.lastAt, s.checked, s.base, s.tailAt = 0, 0, 0, 0
 
 	workers := min(max(runtime.GOMAXPROCS(0), 1), 4)
 	nbatches := 2*workers + 2
@@ -127,16 +128,18 @@ func (s *scanner) scanInput(ctx context.Context, in Input) (InputStats, error) {
 	var readErr error
 	for b := range order {
 		<-b.done
+		s.batch = b
 		for i, ev := range b.evs {
 			switch ev.kind {
 			case evRecord:
-				s.record(b.envs[i], b.record(ev))
+				s.record(b.envs[i], b.record(ev), i)
 			case evOversized:
 				s.oversized()
 			case evOverflow:
 				s.overflowed()
 			}
 		}
+		s.batchDone()
 		if b.last {
 			readErr = b.err
 			st.UnterminatedBytes = int64(b.unterminated)

@@ -135,6 +135,16 @@ type scanner struct {
 	in       *InputStats
 	haveTime bool
 	lastTime time.Time
+	// lastAt is the number (1-based, in the input) of the latest record
+	// known to carry lastTime; checked the last record up to which every
+	// record has been looked at for a time (lookBack). batch is the batch
+	// being counted, base the number of records before it.
+	lastAt, checked, base int64
+	batch                 *batch
+	// tailT is the time of the record tailAt, the nearest timed record of
+	// the last maxLookBack of the previous batch.
+	tailT  time.Time
+	tailAt int64
 	// untimed holds envelopes seen before the first timed record of the
 	// input, by key; they inherit the first time found.
 	untimed map[int32]int64
@@ -178,7 +188,7 @@ func (s *scanner) overflowed() {
 // and a wall-clock timestamp the analyzer does not expose) would cost a
 // clock read per record — a third of the scan; Result.Families adds the
 // counts to the two counters instead.
-func (s *scanner) record(env parser.Envelope, rec []byte) {
+func (s *scanner) record(env parser.Envelope, rec []byte, i int) {
 	n := int64(len(rec))
 	s.in.Records++
 	s.res.Records++
@@ -191,35 +201,36 @@ func (s *scanner) record(env parser.Envelope, rec []byte) {
 		return
 	}
 	s.src.Observe(env, len(rec))
-	s.envelope(env, rec)
+	s.envelope(env, rec, i)
 }
 
-// envelope accounts one record that carries an envelope. Only here is the
-// event time parsed.
-func (s *scanner) envelope(env parser.Envelope, rec []byte) {
+// envelope accounts one record that carries an envelope, event i of the
+// current batch. Only here is the event time parsed.
+func (s *scanner) envelope(env parser.Envelope, rec []byte, i int) {
 	id := s.res.keyID(keyOf(env))
 	ks := &s.res.Keys[id]
 	ks.Count++
 	t, shape, ok := s.ex.Extract(rec)
-	switch {
-	case ok:
+	if ok {
 		s.res.Shapes[shape.String()]++
-		s.haveTime, s.lastTime = true, t
-		s.place(t)
-		if s.untimed != nil {
-			// The envelopes before the first timed record of the input
-			// inherit its time.
-			for uid, n := range s.untimed {
-				s.cur.add(uid, n)
-				s.res.Keys[uid].seen(t)
-			}
-			s.untimed = nil
+		s.lastAt = s.base + int64(i) + 1
+	} else {
+		// The time of the nearest record before that has one, else the
+		// last found.
+		var at int64
+		if t, at, ok = s.lookBack(i); ok {
+			s.lastAt = at
+		} else {
+			t, ok = s.lastTime, s.haveTime
 		}
-	case s.haveTime:
-		s.res.Inherited++
-		t = s.lastTime
-		s.place(t)
-	default:
+		s.checked = s.base + int64(i) + 1
+		if ok {
+			s.res.Inherited++
+		}
+	}
+	if ok {
+		s.timeFound(t)
+	} else {
 		if s.untimed == nil {
 			s.untimed = map[int32]int64{}
 		}
@@ -233,6 +244,61 @@ func (s *scanner) envelope(env parser.Envelope, rec []byte) {
 	s.cur.recs++
 	s.cur.bytes += int64(len(rec))
 	ks.seen(t)
+}
+
+// timeFound makes t the time of the record being counted and of the ones
+// after it that have none; the envelopes before the first time of the input
+// take it too.
+func (s *scanner) timeFound(t time.Time) {
+	s.haveTime, s.lastTime = true, t
+	s.place(t)
+	if s.untimed != nil {
+		for uid, n := range s.untimed {
+			s.cur.add(uid, n)
+			s.res.Keys[uid].seen(t)
+		}
+		s.untimed = nil
+	}
+}
+
+// maxLookBack bounds the records lookBack reads for a time: a pretty-printed
+// body logged after its timed line, joined or not, is well within it.
+const maxLookBack = 64
+
+// lookBack returns the time of the nearest record among the maxLookBack
+// before event i of the current batch that has one and is newer than
+// lastTime's — the log line a pretty-printed JSON body was written under,
+// say — reading none twice. Records without an envelope are never timed on
+// the hot path: only an envelope without a time comes here.
+func (s *scanner) lookBack(i int) (t time.Time, tAt int64, ok bool) {
+	at := s.base + int64(i) // the record before event i
+	stop := max(s.lastAt, at-maxLookBack)
+	from := max(stop, s.checked) // records up to checked were looked at
+	s.checked = max(s.checked, at)
+	for k := i - 1; k >= 0 && s.base+int64(k)+1 > from; k-- {
+		if ev := s.batch.evs[k]; ev.kind == evRecord {
+			if t, _, ok := s.ex.Extract(s.batch.record(ev)); ok {
+				return t, s.base + int64(k) + 1, true
+			}
+		}
+	}
+	if s.tailAt > stop {
+		return s.tailT, s.tailAt, true // the previous batch's (batchDone)
+	}
+	return time.Time{}, 0, false
+}
+
+// batchDone is called when every record of the current batch is counted,
+// before its buffer is reused: the nearest timed record among its last
+// maxLookBack is looked for while they can be read, for lookBack in the next
+// batch. The result does not depend on where batches end.
+func (s *scanner) batchDone() {
+	n := len(s.batch.evs)
+	if t, at, ok := s.lookBack(n); ok {
+		s.tailT, s.tailAt = t, at
+	}
+	s.base += int64(n)
+	s.batch = nil
 }
 
 // place makes the bucket of t current, first attributing the records

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
@@ -107,6 +108,62 @@ func TestScanTimeInheritance(t *testing.T) {
 	}
 	if res.Records != 7 || res.Inputs[0].Records != 5 || res.Inputs[1].Records != 2 {
 		t.Errorf("records = %d (%+v)", res.Records, res.Inputs)
+	}
+}
+
+// An envelope without a time takes the time of the nearest record before it
+// that has one, envelope or not: a pretty-printed body takes its log line's,
+// joined or not, also when the two fall in different batches; past
+// maxLookBack records, the last time found.
+func TestScanTimeLookBack(t *testing.T) {
+	at := func(m, s int) time.Time { return time.Date(2026, 11, 24, 10, m, s, 0, time.UTC) }
+	body := []string{"{", `  "code": 401,`, `  "error_code": "oauth2.token.expired"`, "}"}
+	noise := func(n int) []string {
+		l := make([]string, n)
+		for i := range l {
+			l[i] = "worker idle"
+		}
+		return l
+	}
+	var lines []string
+	add := func(l ...string) { lines = append(lines, l...) }
+	add(`2026-11-24T10:00:00Z ERROR {"code":403,"error_code":"apikey.permission.denied"}`)
+	add(noise(10)...)
+	add("2026-11-24 10:05:00,000 ERROR client: API error response:")
+	add(body...) // 10:05:00, not the previous envelope's 10:00:00
+	// The log line is the last record of the first batch, the body in the next.
+	add(noise(batchRecords - len(lines) - 1)...)
+	add("2026-11-24 10:07:00,000 ERROR client: API error response:")
+	add(strings.ReplaceAll(strings.Join(body, ""), "token.expired", "token.invalid"))
+	// Beyond the look-back: the last time found (10:07:00).
+	add("2026-11-24 10:09:00,000 ERROR client: API error response:")
+	add(noise(maxLookBack)...)
+	add(`data: {"code":500,"error_code":"internal.error"}`)
+	in := strings.Join(lines, "\n") + "\n"
+	for _, multi := range []bool{false, true} {
+		opts := DefaultOptions()
+		opts.Multiline = multi
+		// One byte per read: a batch is handed on as soon as it holds
+		// batchRecords records, so the 10:07 line ends the first.
+		res, err := Scan(context.Background(), []Input{
+			ReaderInput("a", iotest.OneByteReader(strings.NewReader(in))),
+		}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]time.Time{
+			"apikey.permission.denied": at(0, 0), "oauth2.token.expired": at(5, 0),
+			"oauth2.token.invalid": at(7, 0), "internal.error": at(7, 0),
+		}
+		for _, ks := range res.Keys {
+			if w, ok := want[ks.ErrorCode]; !ok || ks.Count != 1 || !ks.First.Equal(w) {
+				t.Errorf("multiline %v: %s x%d at %s, want once at %s", multi, ks.ErrorCode, ks.Count, ks.First, w)
+			}
+			delete(want, ks.ErrorCode)
+		}
+		if len(want) != 0 || res.Inherited != 3 || res.Untimed != 0 {
+			t.Errorf("multiline %v: missing %v; inherited %d (want 3), untimed %d", multi, want, res.Inherited, res.Untimed)
+		}
 	}
 }
 
