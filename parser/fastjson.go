@@ -14,6 +14,7 @@ var fastJSON = true
 // are. done reports that the object was closed.
 func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 	n := len(b)
+	x := &p.idx[lvl]
 	for {
 		// Compact JSON has no blanks: each skipBlank below runs only when the
 		// byte at hand is not the expected one.
@@ -36,8 +37,8 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 		start := i
 		// The key: up to its quote, with no escape in it.
 		ks := i + 1
-		ke := indexQuoteOrEscape(b, ks, '"')
-		if ke < 0 || b[ke] != '"' {
+		ke := nextBit(x.dq, ks)
+		if ke >= n || b[ke] != '"' {
 			return start, false
 		}
 		i = ke + 1
@@ -64,7 +65,7 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 		// The value.
 		switch c := b[j]; {
 		case c == '"':
-			vs, ve, after, trunc := scanString(b, j)
+			vs, ve, after, trunc := x.scanString(b, j)
 			if trunc {
 				return start, false
 			}
@@ -83,7 +84,7 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 			if kind != kNone {
 				p.keyOf(kind, key, vString, val, true, false)
 			}
-			if kind != kErr && kind != kCode && mayNest(val) {
+			if kind != kErr && kind != kCode && x.mayNest(b, vs, ve) {
 				p.recurse(val, lvl)
 			}
 			i = end
@@ -108,7 +109,7 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 				return i, false // after a whole member: nothing to undo
 			}
 		case c == '-' || isDigit(c) || c == 't' || c == 'f' || c == 'n':
-			ve := wordEnd(b, j)
+			ve := x.wordEnd(j)
 			end := ve
 			if end < n && blank[b[end]] {
 				end = skipBlank(b, end)

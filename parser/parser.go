@@ -99,8 +99,9 @@ type Parser struct {
 	cat     *catalog.Catalog
 	unknown map[string]string // interned codes outside the catalog (new API releases)
 	stack   []frame
-	scratch [maxLevels][]byte // unescaped string contents, one buffer per level
-	arena   []byte            // error_code values of the current record
+	scratch [maxLevels][]byte   // unescaped string contents, one buffer per level
+	idx     [maxLevels]bitIndex // the index of the buffer scanned at each level
+	arena   []byte              // error_code values of the current record
 
 	seq      int32 // frames opened so far in this record: document order
 	overflow int   // openers beyond maxDepth not pushed
@@ -168,6 +169,7 @@ func (p *Parser) reset() {
 			if cap(p.scratch[i]) > maxKeptScratch {
 				p.scratch[i] = nil
 			}
+			p.idx[i].trim()
 		}
 	}
 	p.seq, p.overflow, p.haproxyChecks = 0, 0, 0

@@ -123,19 +123,12 @@ type tok struct {
 // ("error_code=a.b" is 14 bytes; a success or access line is longer).
 const minNested = 14
 
-// mayNest reports whether a string may hold a record of its own: long enough,
-// with a separator (a key needs one; an access line has ':' in its timestamp),
-// and passing the pre-filter. The IndexByte checks are cheap and spare the
-// pre-filter most user agents, paths and messages.
-func mayNest(s []byte) bool {
-	return len(s) >= minNested && (bytes.IndexByte(s, ':') >= 0 || bytes.IndexByte(s, '=') >= 0) &&
-		interesting(s)
-}
-
 // scan tokenizes b as a record (lvl 0) or as the decoded content of a string (lvl > 0).
 func (p *Parser) scan(b []byte, lvl int) {
 	base := len(p.stack)
 	p.push(0)
+	x := &p.idx[lvl]
+	x.build(b)
 	var t tok
 	i, n := 0, len(b)
 	for i < n {
@@ -149,13 +142,13 @@ func (p *Parser) scan(b []byte, lvl int) {
 				p.endTok(b, &t, lvl)
 			}
 			if q := strPrefixQuote(b, i); q > 0 {
-				s, e, next, trunc := scanString(b, q)
+				s, e, next, trunc := x.scanString(b, q)
 				t = tok{has: true, str: true, trunc: trunc, s: s, e: e}
 				i = next
 				continue
 			}
 			s := i
-			i = wordEnd(b, i)
+			i = x.wordEnd(i)
 			t = tok{has: true, s: s, e: i}
 		case clQuote:
 			if t.has {
@@ -167,7 +160,7 @@ func (p *Parser) scan(b []byte, lvl int) {
 				i++
 				continue
 			}
-			s, e, next, trunc := scanString(b, i)
+			s, e, next, trunc := x.scanString(b, i)
 			t = tok{has: true, str: true, trunc: trunc, s: s, e: e}
 			i = next
 		case clSep:
@@ -175,8 +168,8 @@ func (p *Parser) scan(b []byte, lvl int) {
 				if !p.special && !mayClassify(b[t.s:t.e]) {
 					// A key of no interest ("10" of 10:00:14, "msg"): keyValue
 					// would only read its value, and a string's nested record.
-					if j, v, ok := sepValue(b, i, t.e); ok {
-						if v.str && mayNest(b[v.s:v.e]) {
+					if j, v, ok := sepValue(b, x, i, t.e); ok {
+						if v.str && x.mayNest(b, v.s, v.e) {
 							p.recurse(b[v.s:v.e], lvl)
 						}
 						t.has = false
@@ -284,14 +277,6 @@ func bracketKey(b []byte, i int) (ks, ke, next int) {
 	return i + 1, j, j + 1
 }
 
-// wordEnd returns the end of the bareword starting at i. Quotes inside a word
-// belong to it (can't, O'Brien): only a quote at a token start opens a string.
-func wordEnd(b []byte, i int) int {
-	for i++; i < len(b) && inWord[b[i]]; i++ {
-	}
-	return i
-}
-
 // inWord marks the bytes a bareword continues with: word bytes and quotes.
 var inWord = func() (t [256]bool) {
 	for c := range t {
@@ -335,10 +320,23 @@ func strPrefixQuoteAt(b []byte, i int) int {
 // scanString returns the content [s,e) of the string whose quote is at i, and the
 // index after it. An unterminated string runs to the end of b (trunc).
 func scanString(b []byte, i int) (s, e, next int, trunc bool) {
+	return (*bitIndex)(nil).scanString(b, i)
+}
+
+// scanString is scanString for the buffer x indexes (or none, if x is nil):
+// the index finds a double-quoted string's quote or escapes.
+func (x *bitIndex) scanString(b []byte, i int) (s, e, next int, trunc bool) {
 	q := b[i]
 	j := i + 1
 	for {
-		k := indexQuoteOrEscape(b, j, q)
+		var k int
+		if q == '"' && x != nil {
+			if k = nextBit(x.dq, j); k == len(b) {
+				k = -1
+			}
+		} else {
+			k = indexQuoteOrEscape(b, j, q)
+		}
 		if k < 0 {
 			return i + 1, len(b), len(b), true
 		}
@@ -384,7 +382,7 @@ type value struct {
 // sepValue reads the separator at i after a key that ends at te, and the value
 // after it. It returns the index after the value, or false when the separator
 // is no key/value separator.
-func sepValue(b []byte, i, te int) (j int, v value, ok bool) {
+func sepValue(b []byte, x *bitIndex, i, te int) (j int, v value, ok bool) {
 	n := len(b)
 	sep := b[i]
 	j = i + 1
@@ -413,17 +411,17 @@ func sepValue(b []byte, i, te int) (j int, v value, ok bool) {
 				j++
 				break
 			}
-			v.s, v.e, j, v.trunc = scanString(b, j)
+			v.s, v.e, j, v.trunc = x.scanString(b, j)
 			v.vk, v.str = vString, true
 		case clOpen:
 			v.vk = vContainer
 		case clWord:
 			if q := strPrefixQuote(b, j); q > 0 {
-				v.s, v.e, j, v.trunc = scanString(b, q)
+				v.s, v.e, j, v.trunc = x.scanString(b, q)
 				v.vk, v.str = vString, true
 				break
 			}
-			ve := wordEnd(b, j)
+			ve := x.wordEnd(j)
 			if blanks && ve < n && class[b[ve]] == clSep {
 				// "api error: code=401": the word after the blanks is the next key,
 				// and this key has no value.
@@ -439,7 +437,7 @@ func sepValue(b []byte, i, te int) (j int, v value, ok bool) {
 // keyValue handles the separator at i after the key t. It returns the index after
 // the value, or false when the separator is no key/value separator.
 func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
-	j, v, ok := sepValue(b, i, t.e)
+	j, v, ok := sepValue(b, &p.idx[lvl], i, t.e)
 	if !ok {
 		return 0, false
 	}
@@ -462,7 +460,7 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 			p.setErr(f, val, v.vk, v.str, v.trunc, 0)
 		}
 	}
-	if v.str && kind != kErr && kind != kCode && mayNest(val) {
+	if v.str && kind != kErr && kind != kCode && p.idx[lvl].mayNest(b, v.s, v.e) {
 		p.recurse(val, lvl)
 	}
 	return j, true
@@ -674,7 +672,7 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 	armed := p.armed
 	p.armed = false
 	if t.str {
-		if mayNest(raw) {
+		if p.idx[lvl].mayNest(b, t.s, t.e) {
 			p.recurse(raw, lvl)
 		}
 		if isRequestLine(raw) {
