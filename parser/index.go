@@ -4,14 +4,21 @@ import (
 	"math/bits"
 )
 
+// The builders of a bitIndex (indexKernel).
+const (
+	kernelGo = iota
+	kernelSSSE3
+	kernelAVX2
+)
+
 // bitIndex is the structural index of one buffer the tokenizer reads (a
-// record, or a string's decoded content): one bit per byte marking the
-// bytes that end a bareword (term: !inWord) and the double quotes and
-// backslashes (dq), and the separators ':' and '=' (sep); term and dq with a
-// sentinel bit at len(b). Built once per
-// buffer, 32 bytes per instruction sequence where the CPU has AVX2, it
-// turns the search for a word's end or a string's next quote or escape
-// into a shift and a trailing-zero count, however long the word or string.
+// record, or a string's decoded content): one bit per byte marking the bytes
+// that end a bareword (term: !inWord), the double quotes and backslashes
+// (dq), and the separators ':' and '=' (sep); term and dq have a sentinel bit
+// at len(b). Built once per buffer, 32 bytes per instruction sequence where
+// the CPU has AVX2 (16 with SSSE3), it turns the search for a word's end or a
+// string's next quote or escape into a shift and a trailing-zero count,
+// however long the word or string.
 type bitIndex struct {
 	term, dq, sep []uint64
 }
@@ -22,18 +29,25 @@ func (x *bitIndex) build(b []byte) {
 	x.term, x.dq, x.sep = growBits(x.term, n), growBits(x.dq, n), growBits(x.sep, n)
 	// The last word is the only one not written whole below.
 	x.term[n-1], x.dq[n-1], x.sep[n-1] = 0, 0, 0
-	if !useIndexAVX2 {
+	switch {
+	case indexKernel == kernelGo:
 		clear(x.term)
 		clear(x.dq)
 		clear(x.sep)
 		classifyGo(b, x)
-	} else if len(b) >= 32 {
+	case indexKernel == kernelAVX2 && len(b) >= 32:
 		classify64(b, &x.term[0], &x.dq[0], &x.sep[0])
-	} else if len(b) > 0 {
+	case len(b) >= 64:
+		classify64SSE(b, &x.term[0], &x.dq[0], &x.sep[0])
+	case len(b) > 0:
 		// Through a zero-padded block.
-		var pad [32]byte
+		var pad [64]byte
 		copy(pad[:], b)
-		classify64(pad[:], &x.term[0], &x.dq[0], &x.sep[0])
+		if indexKernel == kernelAVX2 {
+			classify64(pad[:], &x.term[0], &x.dq[0], &x.sep[0])
+		} else {
+			classify64SSE(pad[:], &x.term[0], &x.dq[0], &x.sep[0])
+		}
 		keep := uint64(1)<<len(b) - 1
 		x.term[0] &= keep
 		x.dq[0] &= keep

@@ -2,7 +2,11 @@
 
 package parser
 
-// useIndexAVX2 is false where there is no assembly version.
-var useIndexAVX2 = false
+// indexKernel is the portable loop where there is no assembly version.
+var indexKernel = kernelGo
+
+func indexKernels() []int { return []int{kernelGo} }
 
 func classify64(b []byte, term, dq, sep *uint64) { panic("unreachable") }
+
+func classify64SSE(b []byte, term, dq, sep *uint64) { panic("unreachable") }

@@ -6,18 +6,16 @@ import (
 	"testing"
 )
 
-// checkIndex builds b's index on each path this CPU has (AVX2, portable),
+// checkIndex builds b's index with each kernel this CPU runs (AVX2, SSSE3,
+// portable),
 // into used buffers, and checks every bit and nextBit at every position
 // against the definitions: !inWord for term, '"' or '\\' for dq (both with
 // the sentinel at len(b)), ':' or '=' for sep, and anyBit on sep's ranges.
 func checkIndex(t *testing.T, b []byte, x *bitIndex) {
 	t.Helper()
-	for _, avx2 := range []bool{true, false} {
-		if avx2 && !useIndexAVX2 {
-			continue
-		}
-		saved := useIndexAVX2
-		useIndexAVX2 = avx2
+	for _, kernel := range indexKernels() {
+		saved := indexKernel
+		indexKernel = kernel
 		// Dirty the buffers first: build must not rely on them being zero.
 		for _, bm := range [][]uint64{x.term, x.dq, x.sep} {
 			bm = bm[:cap(bm)]
@@ -26,7 +24,7 @@ func checkIndex(t *testing.T, b []byte, x *bitIndex) {
 			}
 		}
 		x.build(b)
-		useIndexAVX2 = saved
+		indexKernel = saved
 		for i := 0; i <= len(b); i++ {
 			wantT, wantD := i == len(b), i == len(b)
 			if i < len(b) {
@@ -37,8 +35,8 @@ func checkIndex(t *testing.T, b []byte, x *bitIndex) {
 			gotD := x.dq[i>>6]>>(i&63)&1 == 1
 			gotS := x.sep[i>>6]>>(i&63)&1 == 1
 			if gotT != wantT || gotD != wantD || gotS != wantS {
-				t.Fatalf("avx2 %v, %q: byte %d: term %v dq %v sep %v, want %v %v %v",
-					avx2, b, i, gotT, gotD, gotS, wantT, wantD, wantS)
+				t.Fatalf("kernel %d, %q: byte %d: term %v dq %v sep %v, want %v %v %v",
+					kernel, b, i, gotT, gotD, gotS, wantT, wantD, wantS)
 			}
 		}
 		// anyBit on every range of sep (a sample of them for long inputs).
@@ -46,7 +44,7 @@ func checkIndex(t *testing.T, b []byte, x *bitIndex) {
 			for e := s; e <= len(b); e++ {
 				want := bytes.IndexByte(b[s:e], ':') >= 0 || bytes.IndexByte(b[s:e], '=') >= 0
 				if got := anyBit(x.sep, s, e); got != want {
-					t.Fatalf("avx2 %v, %q: anyBit(sep, %d, %d) = %v, want %v", avx2, b, s, e, got, want)
+					t.Fatalf("kernel %d, %q: anyBit(sep, %d, %d) = %v, want %v", kernel, b, s, e, got, want)
 				}
 			}
 		}
@@ -57,7 +55,7 @@ func checkIndex(t *testing.T, b []byte, x *bitIndex) {
 					want++
 				}
 				if got := nextBit(bm, i); got != want {
-					t.Fatalf("avx2 %v, %q: nextBit from %d = %d, want %d", avx2, b, i, got, want)
+					t.Fatalf("kernel %d, %q: nextBit from %d = %d, want %d", kernel, b, i, got, want)
 				}
 			}
 		}
@@ -93,4 +91,26 @@ func FuzzBitIndex(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		checkIndex(t, b, &bitIndex{})
 	})
+}
+
+// TestIndexKernelsAgree parses the committed corpus with each index builder
+// this CPU runs: the envelopes must not depend on it.
+func TestIndexKernelsAgree(t *testing.T) {
+	c := loadBenchCorpus(t)
+	want := make([]Envelope, len(c.all))
+	p := New(nil)
+	for i, l := range c.all {
+		want[i] = p.Parse(l)
+	}
+	saved := indexKernel
+	defer func() { indexKernel = saved }()
+	for _, kernel := range indexKernels() {
+		indexKernel = kernel
+		p := New(nil)
+		for i, l := range c.all {
+			if got := p.Parse(l); got != want[i] {
+				t.Fatalf("kernel %d: %q: %+v, want %+v", kernel, l, got, want[i])
+			}
+		}
+	}
 }
