@@ -830,6 +830,9 @@ func openRunEnd(b []byte, i int) int {
 }
 
 // pushRun pushes the openers of run, after a push: no special frame is pending.
+// It repeats push's plain case rather than calling a shared helper, which the
+// compiler does not inline into the loop (1.6 % more instructions on the
+// envelope lines).
 func (p *Parser) pushRun(run []byte) {
 	for k, c := range run {
 		n := len(p.stack)
@@ -847,7 +850,10 @@ func (p *Parser) pushRun(run []byte) {
 	}
 }
 
-// closeRun closes the frames of a run of closers, each as closeBy would.
+// closeRun closes the frames of a run of closers, each as closeBy would. The
+// common case (the closer matches the innermost frame) is closeBy's own first
+// step, repeated here inline: calling closeBy for every closer costs 0.9 %
+// more instructions on the envelope lines.
 func (p *Parser) closeRun(run []byte, base int) {
 	for _, c := range run {
 		if p.overflow > 0 {
