@@ -142,18 +142,22 @@ func classifySpelled(key []byte) keyKind {
 		if endsFold(key, "code") {
 			return kErr
 		}
-	case "status", "httpstatus", "responsestatus", "downstreamstatus", "upstreamstatus":
+	case "status", "httpstatus", "responsestatus", "downstreamstatus", "upstreamstatus",
+		"edgeresponsestatus", "originresponsestatus": // Cloudflare Logpush
 		if endsFold(key, "status") {
 			return kStatus
 		}
-	case "statuscode", "httpstatuscode", "responsecode", "responsestatuscode":
+	case "statuscode", "httpstatuscode", "responsecode", "responsestatuscode",
+		"elbstatuscode", "targetstatuscode": // AWS load balancer logs as JSON (Athena, Firehose)
 		if endsFold(key, "code") {
 			return kStatus
 		}
 	case "message", "data":
 		return kMsg
 	case "method", "requestmethod", "httpmethod", "request", "requestline", "uri",
-		"requesturi", "path", "requestpath", "url", "requesturl", "route", "upstream":
+		"requesturi", "path", "requestpath", "url", "requesturl", "route", "upstream",
+		"clientrequestmethod", "clientrequesturi", "clientrequestpath", // Cloudflare
+		"reqmethod", "reqpath": // Akamai DataStream
 		return kReq
 	}
 	if n > 8 && string(norm[:8]) == "upstream" {

@@ -123,8 +123,13 @@ var shapes = map[string]struct {
 	"traefik json":  {`{"RequestMethod":"GET","RequestPath":"/x","DownstreamStatus":403,"downstream_X-Error-Code":"apikey.permission.denied"}`, errEnv("apikey.permission.denied", 403)},
 	"ecs unrelated objects": {`{"http":{"request":{"method":"POST"},"response":{"status_code":401}},"url":{"path":"/x"},"secondme":{"error_code":"oauth2.token.expired"}}`,
 		errEnv("oauth2.token.expired", 401)},
-	"resp_header":      {`status=401 method=GET uri=/x resp_header.error_code=oauth2.token.expired`, errEnv("oauth2.token.expired", 401)},
-	"errorCode header": {`{"status_code":400,"path":"/x","errorCode":"invalid.param"}`, errEnv("invalid.param", 400)},
+	"resp_header": {`status=401 method=GET uri=/x resp_header.error_code=oauth2.token.expired`, errEnv("oauth2.token.expired", 401)},
+	"cloudflare logpush": {`{"ClientRequestHost":"api.secondme.io","ClientRequestMethod":"POST","ClientRequestURI":"/api/secondme/chat/stream","EdgeResponseStatus":401,"OriginResponseStatus":401,"ResponseHeaders":{"x-error-code":"oauth2.token.expired"}}`,
+		errEnv("oauth2.token.expired", 401)},
+	"cloudflare no error": {`{"ClientRequestMethod":"GET","ClientRequestPath":"/api/x","EdgeResponseStatus":200,"OriginResponseStatus":200}`, response(200)},
+	"akamai datastream":   {`{"reqMethod":"GET","reqPath":"/api/x","statusCode":"502","reqHost":"api.secondme.io"}`, response(502)},
+	"aws alb as json":     {`{"type":"https","elb_status_code":401,"target_status_code":401,"request":"POST https://api.secondme.io:443/api/x HTTP/1.1","error_code":"oauth2.token.invalid"}`, errEnv("oauth2.token.invalid", 401)},
+	"errorCode header":    {`{"status_code":400,"path":"/x","errorCode":"invalid.param"}`, errEnv("invalid.param", 400)},
 	"caddy header array": {`{"logger":"http.log.access","request":{"method":"GET","uri":"/x"},"status":401,"resp_headers":{"X-Error-Code":["oauth2.token.expired"],"Content-Type":["application/json"]}}`,
 		errEnv("oauth2.token.expired", 401)},
 	"go http.Header":     {`resp headers: map[Content-Type:[application/json] X-Error-Code:[oauth2.token.expired]]`, errEnv("oauth2.token.expired", 0)},
@@ -441,7 +446,9 @@ func TestMayClassify(t *testing.T) {
 		"error_code", "key", "Key", "value", "Value", "stringValue", "intValue", "subCode", "sub_code",
 		"errorCode", "x-error-code", "upstream_http_x_error_code", "upstream", "upstream_addr",
 		"Upstream-Status", "requestMethod", "http.response.status_code", "DownstreamStatus", "uri",
-		"request_uri", "url", "route", "requestline", "response_code", "statusCode", "req.path"}
+		"request_uri", "url", "route", "requestline", "response_code", "statusCode", "req.path",
+		"EdgeResponseStatus", "OriginResponseStatus", "elb_status_code", "target_status_code",
+		"ClientRequestMethod", "ClientRequestURI", "ClientRequestPath", "reqMethod", "reqPath"}
 	r := rand.New(rand.NewPCG(3, 4))
 	const alphabet = "abcdeilmnopqrstuvyACDEKSUV_-.0"
 	for range 200000 {
