@@ -379,15 +379,16 @@ func LoadFileWithDefaults(path string, g GlobalConfig) (*Config, error) {
 }
 
 // FromFlags builds the configuration of the simple case: every --tail.path
-// glob in one input named DefaultSource.
-func FromFlags(paths []string, catalogFile string, g GlobalConfig) (*Config, error) {
+// glob in one input named DefaultSource, joining pretty-printed records if
+// multiline (--tail.multiline).
+func FromFlags(paths []string, catalogFile string, multiline bool, g GlobalConfig) (*Config, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no inputs: give --tail.path or --config.file")
 	}
 	cfg := &Config{
 		Global:      g,
 		CatalogFile: catalogFile,
-		Inputs:      []Input{{Name: DefaultSource, Paths: append([]string(nil), paths...)}},
+		Inputs:      []Input{{Name: DefaultSource, Paths: append([]string(nil), paths...), Multiline: multiline}},
 	}
 	if err := cfg.Resolve(); err != nil {
 		return nil, err

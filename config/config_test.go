@@ -165,17 +165,17 @@ inputs:
 }
 
 func TestFromFlags(t *testing.T) {
-	cfg, err := FromFlags([]string{"/var/log/a/*.log", "/var/log/b.log"}, "", DefaultGlobalConfig)
+	cfg, err := FromFlags([]string{"/var/log/a/*.log", "/var/log/b.log"}, "", true, DefaultGlobalConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Inputs) != 1 || cfg.Inputs[0].Name != DefaultSource || len(cfg.Inputs[0].Paths) != 2 {
+	if len(cfg.Inputs) != 1 || cfg.Inputs[0].Name != DefaultSource || len(cfg.Inputs[0].Paths) != 2 || !cfg.Inputs[0].Multiline {
 		t.Fatalf("inputs = %+v", cfg.Inputs)
 	}
-	if _, err := FromFlags(nil, "", DefaultGlobalConfig); err == nil || err.Error() != "no inputs: give --tail.path or --config.file" {
+	if _, err := FromFlags(nil, "", false, DefaultGlobalConfig); err == nil || err.Error() != "no inputs: give --tail.path or --config.file" {
 		t.Fatalf("no paths: err = %v", err)
 	}
-	if _, err := FromFlags([]string{"/a/[x"}, "", DefaultGlobalConfig); err == nil {
+	if _, err := FromFlags([]string{"/a/[x"}, "", false, DefaultGlobalConfig); err == nil {
 		t.Fatal("bad glob accepted")
 	}
 }

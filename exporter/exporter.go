@@ -40,6 +40,9 @@ type Options struct {
 	// input named config.DefaultSource.
 	ConfigFile string
 	TailPaths  []string
+	// TailMultiline joins pretty-printed records in TailPaths mode (a
+	// configuration file sets multiline per input).
+	TailMultiline bool
 	// CatalogFile extends the embedded catalog in TailPaths mode (a
 	// configuration file names its own).
 	CatalogFile string
@@ -179,9 +182,13 @@ func (e *Exporter) loadConfig() (*config.Config, error) {
 		if len(e.opts.TailPaths) > 0 {
 			return nil, errors.New("--tail.path and --config.file are mutually exclusive")
 		}
+		if e.opts.CatalogFile != "" || e.opts.TailMultiline {
+			// Ignoring them would leave the user believing they apply.
+			return nil, errors.New("--catalog.file and --tail.multiline go with --tail.path; a configuration file sets catalog_file, and multiline per input")
+		}
 		return config.LoadFileWithDefaults(e.opts.ConfigFile, e.opts.Global)
 	}
-	return config.FromFlags(e.opts.TailPaths, e.opts.CatalogFile, e.opts.Global)
+	return config.FromFlags(e.opts.TailPaths, e.opts.CatalogFile, e.opts.TailMultiline, e.opts.Global)
 }
 
 // CheckConfig loads the configuration the daemon would run with and

@@ -685,6 +685,51 @@ inputs:
 	}
 }
 
+// TestTailMultilineFlag: --tail.multiline gives the --tail.path input what
+// multiline: true gives a configured one. Without it, the pretty-printed body's
+// lines are records of their own: its error_code line is an error without the
+// status logged two lines above it, which the catalog then supplies (400 for
+// oauth2.refresh_token.invalid, where the gateway sent 401).
+func TestTailMultilineFlag(t *testing.T) {
+	body := []string{
+		`2026-11-24 10:00:00,123 ERROR client: API error response:`,
+		`{`,
+		`  "code": 401,`,
+		`  "message": "Refresh token invalid",`,
+		`  "error_code": "oauth2.refresh_token.invalid"`,
+		`}`,
+		`2026-11-24 10:00:01,000 INFO next`,
+	}
+	for _, tc := range []struct {
+		multiline bool
+		lines     float64
+		code      string
+	}{{true, 3, "401"}, {false, 7, "400"}} {
+		t.Run(fmt.Sprint("multiline=", tc.multiline), func(t *testing.T) {
+			log := filepath.Join(t.TempDir(), "app.log")
+			writeFile(t, log, body...)
+			r := startExporter(t, Options{TailPaths: []string{log}, TailMultiline: tc.multiline})
+			s := waitLines(t, r, config.DefaultSource, tc.lines)
+			if got := s.sum("secondme_api_errors_total", map[string]string{"error_code": "oauth2.refresh_token.invalid", "code": tc.code}); got != 1 {
+				t.Errorf("errors{code=%q} = %v, want 1", tc.code, got)
+			}
+			if got := s.sum("secondme_api_errors_total", nil); got != 1 {
+				t.Errorf("errors = %v, want 1", got)
+			}
+		})
+	}
+	// With a configuration file, the flag would be ignored: it is refused.
+	cfg := filepath.Join(t.TempDir(), "config.yml")
+	if err := os.WriteFile(cfg, []byte("inputs:\n  - name: app\n    paths: [/var/log/app.log]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range []Options{{ConfigFile: cfg, TailMultiline: true}, {ConfigFile: cfg, CatalogFile: "x.yml"}} {
+		if _, err := CheckConfig(opts); err == nil || !strings.Contains(err.Error(), "go with --tail.path") {
+			t.Errorf("%+v: err = %v, want the flags refused", opts, err)
+		}
+	}
+}
+
 // TestREADMEDocumentsEveryMetric: every secondme_* family the exporter
 // exposes is in the README's metrics table, and the table lists nothing
 // that does not exist.

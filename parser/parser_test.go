@@ -82,6 +82,12 @@ var shapes = map[string]struct {
 	"brace in prefix": {`[worker{1}] {main failed: {"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
 	"text success":    {`2026-11-24 DEBUG response: {"code":0,"message":"success","data":{"items":[]}}`, success},
 
+	"loguru":      {`2026-11-24 10:00:00.123 | ERROR    | client:call:42 - SecondMe error {"code": 500, "message": "服务内部错误", "error_code": "internal.error"}`, errEnv("internal.error", 500)},
+	"ruby logger": {`E, [2026-11-24T10:00:00.123456 #1234] ERROR -- : SecondMe API error: {"code"=>401, "message"=>"x", "error_code"=>"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"gelf":        {`{"version":"1.1","host":"h","short_message":"api error","_error_code":"oauth2.token.expired","_code":401,"level":3}`, errEnv("oauth2.token.expired", 401)},
+	"journald json": {`{"__REALTIME_TIMESTAMP":"1795515619705000","MESSAGE":"secondme error {\"code\":502,\"error_code\":\"connection.error\"}","_SYSTEMD_UNIT":"client.service"}`,
+		errEnv("connection.error", 502)},
+
 	// 5. SSE
 	"sse data":         {`data: {"code":500,"message":"stream failed","error_code":"secondme.stream.error"}`, errEnv("secondme.stream.error", 500)},
 	"sse data nospace": {`data:{"code":500,"error_code":"secondme.stream.error"}`, errEnv("secondme.stream.error", 500)},
@@ -129,7 +135,12 @@ var shapes = map[string]struct {
 	"cloudflare no error": {`{"ClientRequestMethod":"GET","ClientRequestPath":"/api/x","EdgeResponseStatus":200,"OriginResponseStatus":200}`, response(200)},
 	"akamai datastream":   {`{"reqMethod":"GET","reqPath":"/api/x","statusCode":"502","reqHost":"api.secondme.io"}`, response(502)},
 	"aws alb as json":     {`{"type":"https","elb_status_code":401,"target_status_code":401,"request":"POST https://api.secondme.io:443/api/x HTTP/1.1","error_code":"oauth2.token.invalid"}`, errEnv("oauth2.token.invalid", 401)},
-	"errorCode header":    {`{"status_code":400,"path":"/x","errorCode":"invalid.param"}`, errEnv("invalid.param", 400)},
+	"gcp load balancer": {`{"httpRequest":{"requestMethod":"GET","requestUrl":"https://api.secondme.io/api/x","status":401,"latency":"0.012s"},"jsonPayload":{"statusDetails":"response_sent_by_backend"},"severity":"WARNING"}`,
+		response(401)},
+	"aws api gateway": {`{"requestId":"abc","ip":"1.2.3.4","httpMethod":"POST","resourcePath":"/api/x","status":"429","protocol":"HTTP/1.1","responseLength":"85"}`, response(429)},
+	"istio default text": {`[2026-11-24T10:00:00.000Z] "POST /api/secondme/chat/stream HTTP/1.1" 401 - via_upstream - "-" 120 85 12 11 "-" "python-httpx/0.27.0" "abc-123" "api.secondme.io" "10.0.0.2:443" outbound|443||api.secondme.io 10.0.0.3:51000 10.0.0.2:443 10.0.0.3:50000 - default`,
+		response(401)},
+	"errorCode header": {`{"status_code":400,"path":"/x","errorCode":"invalid.param"}`, errEnv("invalid.param", 400)},
 	"caddy header array": {`{"logger":"http.log.access","request":{"method":"GET","uri":"/x"},"status":401,"resp_headers":{"X-Error-Code":["oauth2.token.expired"],"Content-Type":["application/json"]}}`,
 		errEnv("oauth2.token.expired", 401)},
 	"go http.Header":     {`resp headers: map[Content-Type:[application/json] X-Error-Code:[oauth2.token.expired]]`, errEnv("oauth2.token.expired", 0)},

@@ -57,6 +57,7 @@ func runExporter(ctx context.Context, args []string) int {
 		configFile  = app.Flag("config.file", "YAML configuration file (inputs, limits, catalog file). Mutually exclusive with --tail.path.").String()
 		configCheck = app.Flag("config.check", "Validate the configuration (and its catalog file), print it and exit.").Bool()
 		tailPaths   = app.Flag("tail.path", "Glob of log files to tail, repeatable; all of them form the source \"default\".").Strings()
+		tailML      = app.Flag("tail.multiline", "Join JSON (or a Python dict, a PHP dump) pretty-printed over several lines into one record, as an input's multiline: true does.").Bool()
 		tailStart   = app.Flag("tail.start", "Where to start reading a file that has no saved position: end or beginning.").Default("end").Enum("end", "beginning")
 		tailPoll    = app.Flag("tail.poll", "Poll files instead of using inotify (NFS, some overlay filesystems).").Bool()
 		positions   = app.Flag("tail.positions-file", "File keeping the read offset of every file across restarts (empty: none).").String()
@@ -95,6 +96,7 @@ func runExporter(ctx context.Context, args []string) int {
 	opts := exporter.Options{
 		ConfigFile:    *configFile,
 		TailPaths:     *tailPaths,
+		TailMultiline: *tailML,
 		CatalogFile:   *catalogFile,
 		Global:        global,
 		Web:           webFlags,
