@@ -1,5 +1,5 @@
 // Package demo writes realistic SecondMe client traffic to a log: error
-// envelopes across the whole catalog with realistic weights, successes,
+// envelopes across the catalog with realistic weights, successes,
 // gateway access lines, ordinary application noise, and periodic spikes of
 // one code — in the shapes real logs use (JSON lines, nested objects,
 // string-encoded bodies, text prefixes, SSE, logfmt, Python dicts, access
@@ -120,6 +120,11 @@ func cloneMap(m map[string]int64) map[string]int64 {
 // relative to each other: expired access tokens dominate, then the
 // recoverable client mistakes; configuration errors are rare. Codes not
 // listed (a user's catalog extension) get weight 1.
+//
+// The codes whose first occurrence pages (pagingCodes) have weight 0: they
+// mean every request of the client fails, which is no background noise, and
+// a steady trickle of them would keep two critical alerts firing for as long
+// as the demo runs. They come as scheduled incidents instead (pagingAt).
 var weights = map[string]int{
 	"oauth2.token.expired":              300,
 	"oauth2.token.invalid":              60,
@@ -153,7 +158,7 @@ var weights = map[string]int{
 	"oauth2.scope.invalid":              3,
 	"oauth2.scope.disallowed":           2,
 	"oauth2.client.invalid":             3,
-	"oauth2.client.secret_mismatch":     4,
+	"oauth2.client.secret_mismatch":     0,
 	"oauth2.grant_type.invalid":         2,
 	"oauth2.grant_type.unsupported":     1,
 	"oauth2.authorization.not_found":    3,
@@ -163,9 +168,22 @@ var weights = map[string]int{
 	"oauth2.application.invalid_type":   1,
 	"oauth2.application.invalid_status": 1,
 	"oauth2.application.pending_review": 2,
-	"oauth2.application.rejected":       1,
-	"oauth2.application.suspended":      1,
+	"oauth2.application.rejected":       0,
+	"oauth2.application.suspended":      0,
 }
+
+// pagingCodes page at their first occurrence (SecondMeApplicationBlocked,
+// SecondMeClientSecretMismatch). Each is written once per pagingEvery
+// records, at offsets pagingAt, pagingAt+1, …: once an hour at the default
+// 50 records/s, 3m20s after the start, so that the demo stack shows two
+// critical pages that resolve ten minutes later rather than two that never
+// do.
+var pagingCodes = []string{"oauth2.application.suspended", "oauth2.application.rejected", "oauth2.client.secret_mismatch"}
+
+const (
+	pagingEvery = 180000
+	pagingAt    = 10000
+)
 
 // unknownCodes are plausible codes a newer API version could return.
 var unknownCodes = []string{
@@ -238,6 +256,11 @@ func (g *Generator) Next(buf []byte) []byte {
 	g.index++
 	g.counts.Records++
 	now := g.opts.Now().UTC()
+	if k := i%pagingEvery - pagingAt; k >= 0 && k < int64(len(pagingCodes)) {
+		if e, ok := g.opts.Catalog.Lookup(pagingCodes[k]); ok {
+			return g.errorRecord(buf, now, e.Code, e.Status, e)
+		}
+	}
 	if g.InSpike(i) && g.rng.Float64() < g.opts.SpikeShare {
 		g.counts.Spike++
 		status := 401

@@ -103,6 +103,39 @@ func TestCountsMatchParser(t *testing.T) {
 	}
 }
 
+// TestPagingCodes: the codes that page at their first occurrence come only
+// as the scheduled incidents, one record each per pagingEvery records; every
+// other weighted code shows up in the background traffic.
+func TestPagingCodes(t *testing.T) {
+	for _, code := range pagingCodes {
+		if w, ok := weights[code]; !ok || w != 0 {
+			t.Errorf("%s has weight %d (listed: %v), want 0", code, w, ok)
+		}
+	}
+	g := NewGenerator(Options{Seed: 5})
+	var buf []byte
+	for i := int64(0); i < 2*pagingEvery; i++ {
+		buf = g.Next(buf[:0])
+		k := i%pagingEvery - pagingAt
+		for j, code := range pagingCodes {
+			if has := bytes.Contains(buf, []byte(code)); has != (k == int64(j)) {
+				t.Fatalf("record %d: holds %s: %v, scheduled: %v\n%s", i, code, has, k == int64(j), buf)
+			}
+		}
+	}
+	c := g.Counts()
+	for code, w := range weights {
+		if w > 0 && c.Errors[code] == 0 {
+			t.Errorf("%s: no record in %d", code, 2*pagingEvery)
+		}
+	}
+	for _, code := range pagingCodes {
+		if c.Errors[code] != 2 {
+			t.Errorf("%s: %d records, want 2 (one per period)", code, c.Errors[code])
+		}
+	}
+}
+
 func TestSpikes(t *testing.T) {
 	g := NewGenerator(Options{Seed: 1, SpikeStart: 100, SpikeEvery: 1000, SpikeLength: 200, SpikeShare: 1})
 	for i := int64(0); i < 3000; i++ {
