@@ -142,7 +142,7 @@ var weights = map[string]int{
 	"resource.auth.unauthorized":        18,
 	"invalid.param":                     45,
 	"internal.error":                    22,
-	"connection.error":                  16,
+	"connection.error":                  1, // SecondMeUpstreamUnreachable pages at 5 in 5 minutes
 	"secondme.stream.error":             28,
 	"secondme.context.build_failed":     10,
 	"secondme.session.not_found":        24,
