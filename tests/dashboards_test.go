@@ -28,7 +28,7 @@ func TestScenario4DashboardQueriesReturnData(t *testing.T) {
 	pinnedValues["job"] = job
 	pinnedValues["source"] = "default"
 	pinnedValues["module"] = "oauth2"
-	pinnedValues["error_code"] = "oauth2.token.expired"
+	pinnedValues["error_code"] = "oauth2.refresh_token.invalid" // the demo's one status mismatch: every drill-down panel has data
 	pinned, err := grafana.PanelQueriesWith(dashboards, pinnedValues)
 	if err != nil {
 		t.Fatal(err)

@@ -64,6 +64,9 @@ func composeDemoWriter(t *testing.T) map[string]string {
 //   - the codes that page at their first occurrence come as an hourly
 //     incident whose alerts resolve ten minutes later, rather than firing for
 //     as long as the demo runs;
+//   - the only tickets (info) are the codes outside the catalog and the one
+//     code a gateway logs with 401 where the catalog says 400 (once, every
+//     code rewritten at random opened a ticket per code);
 //   - no warning or critical alert fires for more than 15 minutes at a time
 //     or is still firing when the replay ends (the background traffic once
 //     kept SecondMeUpstreamUnreachable firing).
@@ -133,7 +136,13 @@ func TestComposeDemoAlerts(t *testing.T) {
 	var critical []string
 	for _, a := range bt.Alerts {
 		sev := a.Labels["severity"]
-		if sev != "critical" && sev != "warning" {
+		if sev == "info" {
+			// Tickets: the codes outside the catalog, and the one code a
+			// gateway logs with another status than the catalog's.
+			if a.Name != "SecondMeUnknownErrorCodes" && (a.Name != "SecondMeErrorStatusMismatch" ||
+				a.Labels["error_code"] != "oauth2.refresh_token.invalid" || a.Labels["code"] != "401") {
+				t.Errorf("info alert %s %v", a.Name, a.Labels)
+			}
 			continue
 		}
 		end := "still firing"
