@@ -399,8 +399,11 @@ func TestSidecarWiring(t *testing.T) {
 	}
 
 	// Every input glob lies on the shared log volume, which the app writes and the
-	// exporter only reads.
+	// exporter only reads. An application's log joins pretty-printed bodies.
 	for _, in := range cfg.Inputs {
+		if !in.Multiline {
+			t.Errorf("input %s: multiline is off: an SDK's pretty-printed error body would count line by line", in.Name)
+		}
 		for _, p := range in.Paths {
 			vm, ok := mountFor(c, p)
 			if !ok {
