@@ -20,7 +20,10 @@ import (
 	"github.com/secondme/secondme_error_exporter/demo"
 )
 
-// composeDemoWriter reads the demo-writer's flags from the compose stack.
+// composeDemoWriter reads the demo-writer's flags from the compose stack. The
+// test needs the rate and the whole spike schedule: compose.yml must give
+// them (rather than this test copying the writer's defaults, which could
+// drift from them).
 func composeDemoWriter(t *testing.T) map[string]string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(repoRoot, "deploy", "docker-compose", "compose.yml"))
@@ -39,13 +42,15 @@ func composeDemoWriter(t *testing.T) map[string]string {
 	if len(cmd) == 0 || cmd[0] != "demo-writer" {
 		t.Fatalf("demo-writer command = %q", cmd)
 	}
-	flags := map[string]string{
-		// The writer's defaults (cmd/secondme_error_exporter).
-		"--rate": "50", "--spike-at": "30s", "--spike-every": "2m", "--spike-for": "20s", "--spike-rate": "0.5",
-	}
+	flags := map[string]string{}
 	for _, a := range cmd[1:] {
 		if k, v, ok := strings.Cut(a, "="); ok {
 			flags[k] = v
+		}
+	}
+	for _, k := range []string{"--rate", "--spike-at", "--spike-every", "--spike-for", "--spike-rate"} {
+		if _, ok := flags[k]; !ok {
+			t.Fatalf("compose.yml's demo-writer does not set %s", k)
 		}
 	}
 	return flags
