@@ -54,7 +54,9 @@ const (
 	// ReasonBadCode: an error_code sits beside a "code" that is not an integer
 	// ("ABC", 401.5, true, an object, a number that overflows).
 	ReasonBadCode MalformedReason = "bad_code"
-	// ReasonTruncatedJSON: the record ends inside the object or string holding the error_code.
+	// ReasonTruncatedJSON: the record ends inside the error_code, or inside its
+	// object right after a bare error code or code the end may have cut. An
+	// object cut after both were read whole still counts as an error.
 	ReasonTruncatedJSON MalformedReason = "truncated_json"
 	// ReasonTooDeep: the only candidate envelope is nested deeper than the parser follows.
 	ReasonTooDeep MalformedReason = "too_deep"
@@ -116,6 +118,7 @@ type Parser struct {
 	sawAccess  bool // a text access-log request line + status was seen
 	deepErr    bool // a candidate was cut off by maxDepth / maxLevels
 	armed      bool // the previous standalone token was an HTTP request line
+	valEnd     bool // the value keyOf is recording is bare and runs to the end of the text
 	arrErr     bool // an error key's value is the array being opened
 	attrPend   bool // an attribute's "value" is the object being opened
 	arrPrefix  uint32

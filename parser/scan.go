@@ -54,6 +54,7 @@ type frame struct {
 	seq   int32
 
 	errSet, errBad, errTrunc, errLike bool
+	errEnd                            bool // a bare error value that runs to the end of the text
 	errOff, errLen                    int32
 	errPrefix                         uint32
 
@@ -83,23 +84,24 @@ type frame struct {
 type codeVal struct {
 	n      int32
 	st     numState
+	end    bool // a bare value that runs to the end of the text: perhaps cut
 	prefix uint32
 }
 
 // pickCode returns the code paired with the frame's error_code: the one sharing
 // its key prefix, else the first.
-func (f *frame) pickCode() (int32, numState) {
+func (f *frame) pickCode() codeVal {
 	if f.nCodes == 0 {
-		return 0, numAbsent
+		return codeVal{st: numAbsent}
 	}
 	if f.errSet && f.errPrefix != 0 {
 		for _, c := range f.codes[:f.nCodes] {
 			if c.prefix == f.errPrefix {
-				return c.n, c.st
+				return c
 			}
 		}
 	}
-	return f.codes[0].n, f.codes[0].st
+	return f.codes[0]
 }
 
 type vkind uint8
@@ -451,7 +453,11 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 		val = b[v.s:v.e]
 	}
 	if kind != kNone {
+		// A bare value with nothing but blanks after it may have been cut by
+		// the end of the text (judge: only an object the end cut cares).
+		p.valEnd = v.vk == vBare && restBlank(b, v.e)
 		p.keyOf(kind, key, v.vk, val, v.str, v.trunc)
+		p.valEnd = false
 	} else if p.special && (v.vk == vString || v.vk == vBare) && p.overflow == 0 && len(p.stack) > 0 {
 		// A field of a text access line under a key of its own choosing
 		// (err="oauth2.token.expired"): like a positional field, only a code of
@@ -507,7 +513,7 @@ func (p *Parser) keyIn(f *frame, kind keyKind, prefix uint32, data bool, vk vkin
 		if f.nCodes == uint8(len(f.codes)) {
 			return
 		}
-		cv := codeVal{prefix: prefix}
+		cv := codeVal{prefix: prefix, end: p.valEnd}
 		switch vk {
 		case vContainer:
 			cv.st = numInvalid
@@ -617,6 +623,7 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 		return
 	}
 	f.errSet, f.errBad, f.errTrunc, f.errLike = true, bad, trunc, bad && codeLike(v)
+	f.errEnd = p.valEnd
 	f.errOff, f.errLen, f.errPrefix = int32(off), int32(len(v)), prefix
 }
 
@@ -948,7 +955,8 @@ func (p *Parser) pop(eof bool) {
 // pop calls it only for a frame with an error key, something from below, or a code.
 func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 	trunc := eof && f.open == '{'
-	code, cst := f.pickCode()
+	cv := f.pickCode()
+	code, cst := cv.n, cv.st
 	if f.errSet {
 		c := cand{ok: true, depth: f.depth, seq: f.seq, off: f.errOff, n: f.errLen}
 		switch {
@@ -965,7 +973,10 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 			c.rank = 1
 		}
 		switch {
-		case trunc || f.errTrunc:
+		case f.errTrunc || (trunc && (f.errEnd || cv.end)):
+			// Cut inside the error code, or perhaps inside a bare value the cut
+			// ended. An object cut after its error code and code were read whole
+			// (a client library's excerpt of a long body) still counts.
 			c.reason = ridTruncatedJSON
 			p.offerBad(c)
 		case f.errBad:
@@ -996,4 +1007,14 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 	if cst == numValid && code == 0 && f.okBody && !trunc {
 		p.success = true
 	}
+}
+
+// restBlank reports whether b holds only blanks from i on.
+func restBlank(b []byte, i int) bool {
+	for ; i < len(b); i++ {
+		if class[b[i]] != clSpace {
+			return false
+		}
+	}
+	return true
 }
