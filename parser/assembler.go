@@ -217,7 +217,7 @@ var openBrace, closeBrace = []byte("{"), []byte("}")
 
 // isContinuation: the shapes of the second and later lines of pretty-printed
 // JSON, Python pprint, Node util.inspect and similar dumps: a closer, a quote, a
-// comma, or an indented value or "key:" — but not an indented Java stack frame
+// comma, or an indented value, "key:" or "key =" — but not an indented Java stack frame
 // ("\tat com.x.Y.z(Y.java:1)") or Python traceback line ("  File ...").
 func isContinuation(line []byte) bool {
 	if len(line) == 0 {
@@ -254,7 +254,9 @@ func isContinuation(line []byte) bool {
 	for j < len(line) && line[j] == ' ' {
 		j++
 	}
-	return j < len(line) && line[j] == ':'
+	// "key:" (JS, YAML), "key =" (Objective-C's NSDictionary description, Lua),
+	// "key =>" (Perl, Ruby, PHP).
+	return j < len(line) && (line[j] == ':' || line[j] == '=')
 }
 
 // braceDelta is the count of "{" minus "}" outside strings. A string ends at the

@@ -45,6 +45,14 @@ func TestAssembler(t *testing.T) {
 			lines: []string{"error {", "  code: 401,", "  error_code: 'oauth2.token.expired',", "  retry: false", "}"},
 			want:  []string{"error {\n  code: 401,\n  error_code: 'oauth2.token.expired',\n  retry: false\n}"},
 		},
+		"objective-c NSDictionary description": {
+			lines: []string{"2026-11-26 10:00:00.123 App[1:2] response: {", "    code = 401;", `    "error_code" = "oauth2.token.expired";`, `    message = "\U4ee4";`, "}", "next"},
+			want:  []string{"2026-11-26 10:00:00.123 App[1:2] response: {\n    code = 401;\n    \"error_code\" = \"oauth2.token.expired\";\n    message = \"\\U4ee4\";\n}", "next"},
+		},
+		"lua and perl tables": {
+			lines: []string{"$VAR1 = {", "  code => 401,", "  error_code => 'oauth2.token.expired'", "};"},
+			want:  []string{"$VAR1 = {\n  code => 401,\n  error_code => 'oauth2.token.expired'\n};"},
+		},
 		"tabs and CRLF": {
 			lines: []string{"{\r", "\t\"code\": 401,\r", "\t\"error_code\": \"x.y\"\r", "}\r"},
 			want:  []string{"{\r\n\t\"code\": 401,\r\n\t\"error_code\": \"x.y\"\r\n}\r"},
