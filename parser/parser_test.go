@@ -218,6 +218,8 @@ var shapes = map[string]struct {
 	"feign client": {`feign.FeignException$Unauthorized: [401 Unauthorized] during [GET] to [https://api.secondme.io/api/x] [Api#get()]: [{"code":401,"message":"x","error_code":"oauth2.token.expired"}]`,
 		errEnv("oauth2.token.expired", 401)},
 	"a brace string is a string": {`{"open":"{","code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"nginx escaped body":         {`10.0.0.1 - - [26/Nov/2026:10:00:00 +0000] "POST /api/chat HTTP/1.1" 401 75 "-" "okhttp/4.12.0" resp_body="{\x22code\x22:401,\x22message\x22:\x22\xE4\xBB\xA4\x22,\x22error_code\x22:\x22oauth2.token.expired\x22}"`, errEnv("oauth2.token.expired", 401)},
+	"nginx escaped body only":    {`upstream said: body="{\x22code\x22:429,\x22error_code\x22:\x22apikey.rate.limited\x22}"`, errEnv("apikey.rate.limited", 429)},
 	"nginx upstream_status":      {`{"ts":"t","upstream_status":"401","request_uri":"/api/x","error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
 
 	// Precedence

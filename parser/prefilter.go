@@ -170,8 +170,8 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 		k--
 	}
 	start := lo + k
-	if start > 0 && b[start-1] == '\\' && uQuote(b, start-1) > 0 {
-		start += 5 // \u0022code: the key follows an escaped quote
+	if start > 0 && b[start-1] == '\\' {
+		start += uQuote(b, start-1) // \u0022code, \x22code: the key follows an escaped quote
 	}
 	kind := classifyKey(b[start:end])
 	if kind == kNone {
@@ -351,17 +351,28 @@ func skipQuoteBlank(b []byte, j int) int {
 	return j
 }
 
-// uQuote returns 5 if an escaped quote or blank (\u0022, \u0027, \u0020,
-// \u0009, \u000a, \u000d) starts at the backslash at j, else 0.
+// uQuote returns the length after the backslash at j of an escaped quote or
+// blank: 5 for \u0022, \u0027, \u0020, \u0009, \u000a, \u000d; 3 for \x22,
+// \x27, \x20, \x09, \x0a, \x0d (nginx's access-log escaping of a logged body);
+// 0 for anything else.
 func uQuote(b []byte, j int) int {
-	if j+6 > len(b) || b[j+1] != 'u' || b[j+2] != '0' || b[j+3] != '0' {
+	if j+4 <= len(b) && b[j+1] == 'x' && hexQuoteOrBlank(b[j+2], b[j+3]) {
+		return 3
+	}
+	if j+6 > len(b) || b[j+1] != 'u' || b[j+2] != '0' || b[j+3] != '0' || !hexQuoteOrBlank(b[j+4], b[j+5]) {
 		return 0
 	}
-	switch string(b[j+4 : j+6]) {
-	case "22", "27", "20", "09", "0a", "0A", "0d", "0D":
-		return 5
+	return 5
+}
+
+// hexQuoteOrBlank reports whether the hex digits hi, lo name a double or single
+// quote, a space, a tab, a newline or a carriage return.
+func hexQuoteOrBlank(hi, lo byte) bool {
+	switch string([]byte{hi, lo | 0x20}) {
+	case "22", "27", "20", "09", "0a", "0d":
+		return true
 	}
-	return 0
+	return false
 }
 
 func isKeyByte(c byte) bool { return keyByte[c] }
