@@ -118,7 +118,7 @@ type Parser struct {
 	sawAccess  bool // a text access-log request line + status was seen
 	deepErr    bool // a candidate was cut off by maxDepth / maxLevels
 	armed      bool // the previous standalone token was an HTTP request line
-	valEnd     bool // the value keyOf is recording is bare and runs to the end of the text
+	valEnd     bool // the value keyOf is recording runs to the end of the text
 	arrErr     bool // an error key's value is the array being opened
 	attrPend   bool // an attribute's "value" is the object being opened
 	arrPrefix  uint32

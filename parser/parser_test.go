@@ -249,6 +249,7 @@ var shapes = map[string]struct {
 	"truncated in value":        {`{"code":401,"message":"x","error_code":"oauth2.token.exp`, bad(ReasonTruncatedJSON, 401)},
 	"truncated after value":     {`{"code":401,"message":"x","error_code":"oauth2.token.expired"`, errEnv("oauth2.token.expired", 401)},
 	"truncated in code":         {`{"error_code":"oauth2.token.expired","code":40`, bad(ReasonTruncatedJSON, 40)},
+	"truncated in code string":  {`{"error_code":"oauth2.token.expired","code":"40`, bad(ReasonTruncatedJSON, 40)},
 	"truncated in bare value":   {`{code: 401, error_code: oauth2.token.exp`, bad(ReasonTruncatedJSON, 401)},
 	"truncated after bare code": {`{error_code: oauth2.token.expired, code: 401 `, bad(ReasonTruncatedJSON, 401)},
 	"guzzle body excerpt":       {"[2026-11-26 10:00:00] production.ERROR: Client error: `POST https://api.secondme.io/api/chat` resulted in a `400 Bad Request` response:\n" + `{"code":400,"message":"参数错误","error_code":"invalid.param","data":null,"trace (truncated...)`, errEnv("invalid.param", 400)},

@@ -54,7 +54,7 @@ type frame struct {
 	seq   int32
 
 	errSet, errBad, errTrunc, errLike bool
-	errEnd                            bool // a bare error value that runs to the end of the text
+	errEnd                            bool // an error value that runs to the end of the text
 	errOff, errLen                    int32
 	errPrefix                         uint32
 
@@ -84,7 +84,7 @@ type frame struct {
 type codeVal struct {
 	n      int32
 	st     numState
-	end    bool // a bare value that runs to the end of the text: perhaps cut
+	end    bool // a value that runs to the end of the text: perhaps cut
 	prefix uint32
 }
 
@@ -453,9 +453,10 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 		val = b[v.s:v.e]
 	}
 	if kind != kNone {
-		// A bare value with nothing but blanks after it may have been cut by
-		// the end of the text (judge: only an object the end cut cares).
-		p.valEnd = v.vk == vBare && restBlank(b, v.e)
+		// An unterminated string, or a bare value with nothing but blanks
+		// after it, may have been cut by the end of the text (judge: it
+		// matters only in an object the end cut).
+		p.valEnd = v.trunc || (v.vk == vBare && restBlank(b, v.e))
 		p.keyOf(kind, key, v.vk, val, v.str, v.trunc)
 		p.valEnd = false
 	} else if p.special && (v.vk == vString || v.vk == vBare) && p.overflow == 0 && len(p.stack) > 0 {
