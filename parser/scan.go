@@ -456,7 +456,7 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 		// An unterminated string, or a bare value with nothing but blanks
 		// after it, may have been cut by the end of the text (judge: it
 		// matters only in an object the end cut).
-		p.valEnd = v.trunc || (v.vk == vBare && restBlank(b, v.e))
+		p.valEnd = v.trunc || (v.vk == vBare && skipBlank(b, v.e) == len(b))
 		p.keyOf(kind, key, v.vk, val, v.str, v.trunc)
 		p.valEnd = false
 	} else if p.special && (v.vk == vString || v.vk == vBare) && p.overflow == 0 && len(p.stack) > 0 {
@@ -1008,14 +1008,4 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 	if cst == numValid && code == 0 && f.okBody && !trunc {
 		p.success = true
 	}
-}
-
-// restBlank reports whether b holds only blanks from i on.
-func restBlank(b []byte, i int) bool {
-	for ; i < len(b); i++ {
-		if class[b[i]] != clSpace {
-			return false
-		}
-	}
-	return true
 }
