@@ -143,7 +143,8 @@ func classifySpelled(key []byte) keyKind {
 			return kErr
 		}
 	case "status", "httpstatus", "responsestatus", "downstreamstatus", "upstreamstatus",
-		"edgeresponsestatus", "originresponsestatus": // Cloudflare Logpush
+		"edgeresponsestatus", "originresponsestatus", // Cloudflare Logpush
+		"scstatus": // CloudFront and W3C extended logs as JSON (sc-status)
 		if endsFold(key, "status") {
 			return kStatus
 		}
@@ -157,7 +158,8 @@ func classifySpelled(key []byte) keyKind {
 	case "method", "requestmethod", "httpmethod", "request", "requestline", "uri",
 		"requesturi", "path", "requestpath", "url", "requesturl", "route", "upstream",
 		"clientrequestmethod", "clientrequesturi", "clientrequestpath", // Cloudflare
-		"reqmethod", "reqpath": // Akamai DataStream
+		"reqmethod", "reqpath", // Akamai DataStream
+		"csmethod": // CloudFront and W3C extended logs as JSON (cs-method)
 		return kReq
 	}
 	if n > 8 && string(norm[:8]) == "upstream" {

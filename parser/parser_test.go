@@ -133,8 +133,10 @@ var shapes = map[string]struct {
 	"cloudflare logpush": {`{"ClientRequestHost":"api.secondme.io","ClientRequestMethod":"POST","ClientRequestURI":"/api/secondme/chat/stream","EdgeResponseStatus":401,"OriginResponseStatus":401,"ResponseHeaders":{"x-error-code":"oauth2.token.expired"}}`,
 		errEnv("oauth2.token.expired", 401)},
 	"cloudflare no error": {`{"ClientRequestMethod":"GET","ClientRequestPath":"/api/x","EdgeResponseStatus":200,"OriginResponseStatus":200}`, response(200)},
-	"akamai datastream":   {`{"reqMethod":"GET","reqPath":"/api/x","statusCode":"502","reqHost":"api.secondme.io"}`, response(502)},
-	"aws alb as json":     {`{"type":"https","elb_status_code":401,"target_status_code":401,"request":"POST https://api.secondme.io:443/api/x HTTP/1.1","error_code":"oauth2.token.invalid"}`, errEnv("oauth2.token.invalid", 401)},
+	"cloudfront as json": {`{"date":"2026-11-24","x-edge-location":"SIN2-P3","c-ip":"203.0.113.91","cs-method":"GET","cs-uri-stem":"/api/secondme/user/info","sc-status":"403","x-edge-result-type":"Error"}`,
+		response(403)},
+	"akamai datastream": {`{"reqMethod":"GET","reqPath":"/api/x","statusCode":"502","reqHost":"api.secondme.io"}`, response(502)},
+	"aws alb as json":   {`{"type":"https","elb_status_code":401,"target_status_code":401,"request":"POST https://api.secondme.io:443/api/x HTTP/1.1","error_code":"oauth2.token.invalid"}`, errEnv("oauth2.token.invalid", 401)},
 	"gcp load balancer": {`{"httpRequest":{"requestMethod":"GET","requestUrl":"https://api.secondme.io/api/x","status":401,"latency":"0.012s"},"jsonPayload":{"statusDetails":"response_sent_by_backend"},"severity":"WARNING"}`,
 		response(401)},
 	"aws api gateway": {`{"requestId":"abc","ip":"1.2.3.4","httpMethod":"POST","resourcePath":"/api/x","status":"429","protocol":"HTTP/1.1","responseLength":"85"}`, response(429)},
@@ -466,7 +468,7 @@ func TestMayClassify(t *testing.T) {
 		"Upstream-Status", "requestMethod", "http.response.status_code", "DownstreamStatus", "uri",
 		"request_uri", "url", "route", "requestline", "response_code", "statusCode", "req.path",
 		"EdgeResponseStatus", "OriginResponseStatus", "elb_status_code", "target_status_code",
-		"ClientRequestMethod", "ClientRequestURI", "ClientRequestPath", "reqMethod", "reqPath"}
+		"ClientRequestMethod", "ClientRequestURI", "ClientRequestPath", "reqMethod", "reqPath", "sc-status", "cs-method"}
 	r := rand.New(rand.NewPCG(3, 4))
 	const alphabet = "abcdeilmnopqrstuvyACDEKSUV_-.0"
 	for range 200000 {
