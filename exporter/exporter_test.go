@@ -686,7 +686,8 @@ inputs:
 }
 
 // TestTailMultilineFlag: --tail.multiline gives the --tail.path input what
-// multiline: true gives a configured one. Without it, the pretty-printed body's
+// multiline: true gives a configured one: the log line ending in "response:"
+// and the pretty-printed body after it are one record. Without it, the body's
 // lines are records of their own: its error_code line is an error without the
 // status logged two lines above it, which the catalog then supplies (400 for
 // oauth2.refresh_token.invalid, where the gateway sent 401).
@@ -704,7 +705,7 @@ func TestTailMultilineFlag(t *testing.T) {
 		multiline bool
 		lines     float64
 		code      string
-	}{{true, 3, "401"}, {false, 7, "400"}} {
+	}{{true, 2, "401"}, {false, 7, "400"}} {
 		t.Run(fmt.Sprint("multiline=", tc.multiline), func(t *testing.T) {
 			log := filepath.Join(t.TempDir(), "app.log")
 			writeFile(t, log, body...)

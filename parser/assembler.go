@@ -17,8 +17,11 @@ import "bytes"
 // (the parser then reports it truncated if it held an envelope), and is itself
 // processed afresh. A record that would exceed maxLines or maxBytes is dropped
 // and counted (Overflows: the caller reports it as multiline_overflow), and its
-// remaining continuation lines are skipped. Lines that start no record are
-// emitted unchanged without copying.
+// remaining continuation lines are skipped. A line ending in a separator
+// ("upstream error status=401 body=", "API error response:") is held until the
+// next line shows whether it opens such an object: the two are then one record,
+// so that the log line's status and request go with the body they describe.
+// Other lines that start no record are emitted unchanged without copying.
 //
 // The record passed to emit is only valid during the call. An Assembler is not
 // safe for concurrent use.
@@ -32,6 +35,7 @@ type Assembler struct {
 	skipping bool // dropping the rest of an overflowed record
 	paren    bool // the record is a PHP print_r/var_export dump: ( and ) lines count
 	wantOpen bool // print_r's "Array" line was seen: its "(" line must follow
+	held     bool // the record is one line ending in a separator ("body="): its value may follow
 
 	overflows uint64
 	// OnOverflow, if set, is called when a record is dropped, with the lines
@@ -64,6 +68,20 @@ func (a *Assembler) Add(line []byte, emit func(record []byte)) {
 		a.skipping, a.balance, a.paren = false, 0, false
 	}
 	if a.pending {
+		if a.held {
+			// The value of "body=" / "response:": a pretty-printed object
+			// starting on the next line belongs to the held line's record.
+			a.held = false
+			if d := opensRecord(line); d > 0 && a.lines+1 <= a.maxLines && len(a.buf)+1+len(line) < a.maxBytes {
+				a.buf = append(a.buf, '\n')
+				a.buf = append(a.buf, line...)
+				a.lines, a.balance = a.lines+1, d
+				return
+			}
+			a.Flush(emit)
+			a.Add(line, emit)
+			return
+		}
 		if a.wantOpen {
 			a.wantOpen = false
 			if string(bytes.TrimSpace(line)) != "(" || a.lines+1 > a.maxLines || len(a.buf)+1+len(line) > a.maxBytes {
@@ -113,6 +131,11 @@ func (a *Assembler) Add(line []byte, emit func(record []byte)) {
 	// Most lines have no unbalanced "{": two SIMD counts prove it.
 	opens := bytes.Count(line, openBrace)
 	if opens == 0 || opens <= bytes.Count(line, closeBrace) {
+		if a.maxLines > 1 && len(line) < a.maxBytes && endsInSeparator(line) {
+			a.start(line, 0) // held until the next line shows whether a value follows
+			a.held = true
+			return
+		}
 		emit(line)
 		return
 	}
@@ -210,7 +233,31 @@ func (a *Assembler) reset() {
 	if cap(a.buf) > 4*a.maxBytes && cap(a.buf) > 64<<10 {
 		a.buf = nil // one huge record must not pin its memory for ever
 	}
-	a.lines, a.balance, a.pending, a.paren, a.wantOpen = 0, 0, false, false, false
+	a.lines, a.balance, a.pending, a.paren, a.wantOpen, a.held = 0, 0, false, false, false, false
+}
+
+// endsInSeparator reports whether line ends in a key's separator, "body=" or
+// "response:", trailing blanks aside: a line whose value may start on the next.
+func endsInSeparator(line []byte) bool {
+	e := len(line)
+	for e > 0 && (line[e-1] == ' ' || line[e-1] == '\t' || line[e-1] == '\r') {
+		e--
+	}
+	return e > 1 && (line[e-1] == ':' || line[e-1] == '=') && line[e-2] != ':' && line[e-2] != '='
+}
+
+// opensRecord returns the brace balance of a line that starts with "{" (after
+// blanks) and leaves it open: the first line of a pretty-printed object. It
+// returns 0 for any other line.
+func opensRecord(line []byte) int {
+	i := 0
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	if i == len(line) || line[i] != '{' {
+		return 0
+	}
+	return max(braceDelta(line), 0)
 }
 
 var openBrace, closeBrace = []byte("{"), []byte("}")

@@ -57,6 +57,14 @@ func TestAssembler(t *testing.T) {
 			lines: []string{"{\r", "\t\"code\": 401,\r", "\t\"error_code\": \"x.y\"\r", "}\r"},
 			want:  []string{"{\r\n\t\"code\": 401,\r\n\t\"error_code\": \"x.y\"\r\n}\r"},
 		},
+		"a line ending in a separator takes the object on the next line": {
+			lines: []string{"t WARN upstream error status=401 path=/x body=", "{", `  "code": 401,`, `  "error_code": "oauth2.refresh_token.revoked"`, "}", "next"},
+			want:  []string{"t WARN upstream error status=401 path=/x body=\n{\n  \"code\": 401,\n  \"error_code\": \"oauth2.refresh_token.revoked\"\n}", "next"},
+		},
+		"a line ending in a separator and no object stays a line": {
+			lines: []string{"Caused by:", "\tat com.x.Y.z(Y.java:1)", "body=", `{"code":401}`, "a == b", "last:"},
+			want:  []string{"Caused by:", "\tat com.x.Y.z(Y.java:1)", "body=", `{"code":401}`, "a == b", "last:"},
+		},
 		"a new log line ends a partial record": {
 			lines: []string{"2026 INFO template {name", "2026 INFO next line"},
 			want:  []string{"2026 INFO template {name", "2026 INFO next line"},
