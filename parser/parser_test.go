@@ -215,6 +215,16 @@ var shapes = map[string]struct {
 	// Client exceptions that quote a JSON body without escaping it.
 	"spring rest client": {`2026-11-24 10:00:00.123 ERROR 1 --- [main] c.e.Client : call failed org.springframework.web.client.HttpClientErrorException$Unauthorized: 401 Unauthorized: "{"code":401,"message":"The access token has expired","error_code":"oauth2.token.expired"}"`,
 		errEnv("oauth2.token.expired", 401)},
+	"spring rest client pretty body": {"org.springframework.web.client.HttpClientErrorException$Forbidden: 403 Forbidden: \"{\n  \"code\" : 403,\n  \"message\" : \"x\",\n  \"error_code\" : \"oauth2.application.suspended\"\n}\"",
+		errEnv("oauth2.application.suspended", 403)},
+	// Log tables exported as CSV (Kibana, SLS, a database): quotes doubled in a field.
+	"csv export": {`"2024-05-01 10:00:08","secondme-api","ERROR","{""code"":400,""message"":""Redirect URI 不匹配"",""error_code"":""oauth2.redirect_uri.mismatch""}"`,
+		errEnv("oauth2.redirect_uri.mismatch", 400)},
+	"csv export text field": {`2024-05-01 10:00:08,api,"ERROR client: failed body={""code"":401,""error_code"":""oauth2.token.expired""}",x`,
+		errEnv("oauth2.token.expired", 401)},
+	"csv export success":     {`2024-05-01 10:00:09,api,INFO,"{""code"":0,""message"":""success"",""data"":{""expires_in"":7200}}"`, success},
+	"csv export cut":         {`2024-05-01 10:00:10,api,ERROR,"{""code"":500,""message"":""x"",""error_code"":""secondme.stream.er`, bad(ReasonTruncatedJSON, 500)},
+	"csv export no envelope": {`"2024-05-01","api","INFO","{""code"":""ABC"",""msg"":""a """"quoted"""" word""}"`, none},
 	"ktor client": {`io.ktor.client.plugins.ClientRequestException: Client request(GET https://api.secondme.io/api/x) invalid: 401 Unauthorized. Text: "{"code":403,"message":"x","error_code":"apikey.permission.denied"}"`,
 		errEnv("apikey.permission.denied", 403)},
 	"feign client": {`feign.FeignException$Unauthorized: [401 Unauthorized] during [GET] to [https://api.secondme.io/api/x] [Api#get()]: [{"code":401,"message":"x","error_code":"oauth2.token.expired"}]`,

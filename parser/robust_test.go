@@ -43,6 +43,9 @@ func hostile(n int) map[string][]byte {
 		"otel attributes":       []byte(`{"attributes":[` + strings.Repeat(`{"key":"error_code","value":{"stringValue":`, n/8)),
 		"print_r keys":          []byte(strings.Repeat(`[code] => [error_code] => `, n/4)),
 		"quoted json bodies":    []byte(strings.Repeat(`"{"code":401,"error_code":"a.b"}" `, n/8)),
+		"doubled quotes":        []byte(`{"code":0,"data":1} "` + strings.Repeat(`a""`, n) + `"`),
+		"csv fields":            []byte(strings.Repeat(`"{""code"":401,""error_code"":""a.b""}",`, n/8)),
+		"pretty quoted bodies":  []byte(strings.Repeat("\"{ \n ", n/2)),
 	}
 }
 

@@ -133,6 +133,7 @@ func (p *Parser) scan(b []byte, lvl int) {
 	x.build(b)
 	var t tok
 	i, n := 0, len(b)
+	csvEnd := 0 // the end of a CSV field found of no interest
 	for i < n {
 		c := b[i]
 		// One dispatch per token, on the class of its first byte.
@@ -156,13 +157,26 @@ func (p *Parser) scan(b []byte, lvl int) {
 			if t.has {
 				p.endTok(b, &t, lvl)
 			}
-			if c == '"' && i+3 < n && b[i+1] == '{' && b[i+2] == '"' && isLetter(b[i+3]) {
+			if c == '"' && i+3 < n && b[i+1] == '{' && unquotedBody(b, i) {
 				// A JSON body quoted without escaping, as Spring's and Ktor's
 				// exception messages print it: 401 Unauthorized: "{"code":401,…}".
 				i++
 				continue
 			}
 			s, e, next, trunc := x.scanString(b, i)
+			if next < n && b[next] == '"' && c == '"' && i >= csvEnd {
+				// A doubled quote: a CSV field ("…","{""code"":401,…}"), as
+				// log tables export a message. Its content, "" undoubled, is a
+				// record of its own — if it may hold an envelope; else the
+				// quotes are read as they come (and the field is not looked
+				// at again for each of them).
+				j, ok := p.csvField(b, i, lvl)
+				if ok {
+					i = j
+					continue
+				}
+				csvEnd = j
+			}
 			t = tok{has: true, str: true, trunc: trunc, s: s, e: e}
 			i = next
 		case clSep:
@@ -408,7 +422,7 @@ func sepValue(b []byte, x *bitIndex, i, te int) (j int, v value, ok bool) {
 	if j < n {
 		switch class[b[j]] {
 		case clQuote:
-			if b[j] == '"' && j+3 < n && b[j+1] == '{' && b[j+2] == '"' && isLetter(b[j+3]) {
+			if b[j] == '"' && j+3 < n && b[j+1] == '{' && unquotedBody(b, j) {
 				v.vk = vContainer // "{"code":401,…}": see scan
 				j++
 				break
@@ -799,6 +813,62 @@ func (p *Parser) recurse(raw []byte, lvl int) {
 	p.scratch[lvl+1] = dst
 	p.scan(dst, lvl+1)
 }
+
+// unquotedBody reports whether the '"' at i, before a "{", opens a JSON object
+// printed between quotes without escaping ("{"code":401,…}"), on one line or
+// pretty-printed over several ("{\n  "code" : 401,…}").
+func unquotedBody(b []byte, i int) bool {
+	j := skipBlank(b, i+2)
+	return j+1 < len(b) && b[j] == '"' && isLetter(b[j+1])
+}
+
+// csvField reads the CSV field whose opening quote is at i, quotes inside it
+// doubled: if its content may hold an envelope, it parses the content,
+// undoubled, as a record nested in the current frame. It returns the index
+// after the field's closing quote (the end of b if it has none: the record was
+// cut), and ok false, having done nothing else, for a field of no interest.
+func (p *Parser) csvField(b []byte, i, lvl int) (next int, ok bool) {
+	j := i + 1
+	for {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			j = len(b)
+			break
+		}
+		j += k
+		if j+1 < len(b) && b[j+1] == '"' {
+			j += 2
+			continue
+		}
+		break
+	}
+	raw := b[i+1 : j]
+	if len(raw) < minNested || !interesting(raw) {
+		return min(j+1, len(b)), false
+	}
+	if lvl+1 >= maxLevels || p.overflow > 0 || len(p.stack) >= maxDepth-1 {
+		p.deepErr = true
+	} else {
+		dst := undoubleAppend(p.scratch[lvl+1][:0], raw)
+		p.scratch[lvl+1] = dst
+		p.scan(dst, lvl+1)
+	}
+	return min(j+1, len(b)), true
+}
+
+// undoubleAppend appends src with each doubled quote "" made one.
+func undoubleAppend(dst, src []byte) []byte {
+	for {
+		k := bytes.Index(src, doubledQuote)
+		if k < 0 {
+			return append(dst, src...)
+		}
+		dst = append(dst, src[:k+1]...)
+		src = src[k+2:]
+	}
+}
+
+var doubledQuote = []byte(`""`)
 
 func (p *Parser) push(open byte) {
 	if p.arrErr || p.attrPend {
