@@ -308,7 +308,9 @@ func isContinuation(line []byte) bool {
 
 // braceDelta is the count of "{" minus "}" outside strings. A string ends at the
 // end of its line (JSON and Python strings cannot span lines), and a quote opens
-// a string only at a token start, so an apostrophe in prose does not.
+// a string only at a token start, so an apostrophe in prose does not; nor does
+// the quote of a line ending in "{, before a pretty-printed body Spring prints
+// between quotes without escaping.
 func braceDelta(line []byte) int {
 	d := 0
 	for i := 0; i < len(line); i++ {
@@ -320,6 +322,9 @@ func braceDelta(line []byte) int {
 		case '"', '\'':
 			if c == '\'' && i > 0 && (isLetter(line[i-1]) || isDigit(line[i-1])) {
 				continue
+			}
+			if c == '"' && i+1 < len(line) && line[i+1] == '{' && skipBlank(line, i+2) == len(line) {
+				continue // 403 Forbidden: "{ — a body printed between quotes, unescaped (Spring)
 			}
 			_, _, next, _ := scanString(line, i)
 			i = next - 1

@@ -65,6 +65,10 @@ func TestAssembler(t *testing.T) {
 			lines: []string{"Caused by:", "\tat com.x.Y.z(Y.java:1)", "body=", `{"code":401}`, "a == b", "last:"},
 			want:  []string{"Caused by:", "\tat com.x.Y.z(Y.java:1)", "body=", `{"code":401}`, "a == b", "last:"},
 		},
+		"a body spring prints between quotes": {
+			lines: []string{`HttpClientErrorException$Forbidden: 403 Forbidden: "{`, `  "code" : 403,`, `  "error_code" : "oauth2.application.suspended"`, `}"`, "\tat org.x.Y.z(Y.java:1)"},
+			want:  []string{"HttpClientErrorException$Forbidden: 403 Forbidden: \"{\n  \"code\" : 403,\n  \"error_code\" : \"oauth2.application.suspended\"\n}\"", "\tat org.x.Y.z(Y.java:1)"},
+		},
 		"a new log line ends a partial record": {
 			lines: []string{"2026 INFO template {name", "2026 INFO next line"},
 			want:  []string{"2026 INFO template {name", "2026 INFO next line"},
