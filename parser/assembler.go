@@ -263,9 +263,10 @@ func opensRecord(line []byte) int {
 var openBrace, closeBrace = []byte("{"), []byte("}")
 
 // isContinuation: the shapes of the second and later lines of pretty-printed
-// JSON, Python pprint, Node util.inspect and similar dumps: a closer, a quote, a
-// comma, or an indented value, "key:" or "key =" — but not an indented Java stack frame
-// ("\tat com.x.Y.z(Y.java:1)") or Python traceback line ("  File ...").
+// JSON, Python pprint, Node util.inspect, PHP var_dump and similar dumps: a
+// closer, a quote, a comma, or an indented value, "key:" or "key =" — but not
+// an indented Java stack frame ("\tat com.x.Y.z(Y.java:1)") or Python
+// traceback line ("  File ...").
 func isContinuation(line []byte) bool {
 	if len(line) == 0 {
 		return false
@@ -295,8 +296,12 @@ func isContinuation(line []byte) bool {
 		return false
 	}
 	switch string(line[i:j]) {
-	case "true", "false", "null", "None", "True", "False", "undefined":
+	case "true", "false", "null", "None", "True", "False", "undefined", "NULL":
 		return true
+	case "int", "float", "bool", "string", "array", "object":
+		if j < len(line) && line[j] == '(' {
+			return true // PHP var_dump's typed values: int(401), string(20) "…", array(2) {
+		}
 	}
 	for j < len(line) && line[j] == ' ' {
 		j++

@@ -69,6 +69,10 @@ func TestAssembler(t *testing.T) {
 			lines: []string{`HttpClientErrorException$Forbidden: 403 Forbidden: "{`, `  "code" : 403,`, `  "error_code" : "oauth2.application.suspended"`, `}"`, "\tat org.x.Y.z(Y.java:1)"},
 			want:  []string{"HttpClientErrorException$Forbidden: 403 Forbidden: \"{\n  \"code\" : 403,\n  \"error_code\" : \"oauth2.application.suspended\"\n}\"", "\tat org.x.Y.z(Y.java:1)"},
 		},
+		"php var_dump": {
+			lines: []string{"array(3) {", `  ["code"]=>`, "  int(400)", `  ["data"]=>`, "  NULL", `  ["error_code"]=>`, `  string(20) "apikey.scope.invalid"`, "}", "next"},
+			want:  []string{"array(3) {\n  [\"code\"]=>\n  int(400)\n  [\"data\"]=>\n  NULL\n  [\"error_code\"]=>\n  string(20) \"apikey.scope.invalid\"\n}", "next"},
+		},
 		"a new log line ends a partial record": {
 			lines: []string{"2026 INFO template {name", "2026 INFO next line"},
 			want:  []string{"2026 INFO template {name", "2026 INFO next line"},

@@ -225,6 +225,17 @@ var shapes = map[string]struct {
 	"csv export success":     {`2024-05-01 10:00:09,api,INFO,"{""code"":0,""message"":""success"",""data"":{""expires_in"":7200}}"`, success},
 	"csv export cut":         {`2024-05-01 10:00:10,api,ERROR,"{""code"":500,""message"":""x"",""error_code"":""secondme.stream.er`, bad(ReasonTruncatedJSON, 500)},
 	"csv export no envelope": {`"2024-05-01","api","INFO","{""code"":""ABC"",""msg"":""a """"quoted"""" word""}"`, none},
+	// Other APIs' envelopes: a business code beside a code breaking the grammar.
+	"alipay sub_code":            {`支付宝查询结果：{"alipay_trade_query_response":{"code":"40004","msg":"Business Failed","sub_code":"ACQ.TRADE_NOT_EXIST","sub_msg":"交易不存在"}}`, none},
+	"alipay hyphenated sub_code": {`{"error_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-app-id"}}`, none},
+	// PHP var_dump, as Monolog writes it on one line, and Xdebug's form.
+	"php var_dump": {`[2025-03-14 10:21:30] local.DEBUG: array(3) { ["code"]=> int(400) ["message"]=> string(21) "x" ["error_code"]=> string(20) "apikey.scope.invalid" }`,
+		errEnv("apikey.scope.invalid", 400)},
+	"php var_dump object": {`object(stdClass)#1 (2) {   ["code"]=>   int(401)   ["error_code"]=>   string(20) "oauth2.token.expired" }`, errEnv("oauth2.token.expired", 401)},
+	"php var_dump in a json string": {`{"level":"debug","msg":"array(2) {   [\"code\"]=>   int(401)   [\"error_code\"]=>   string(20) \"oauth2.token.expired\" }"}`,
+		errEnv("oauth2.token.expired", 401)},
+	"php var_dump success": {`array(2) { ["code"]=> int(0) ["data"]=> array(0) { } }`, success},
+	"php var_dump xdebug":  {"array(2) {\n  'code' =>\n  int(401)\n  'error_code' =>\n  string(20) \"oauth2.token.expired\"\n}", errEnv("oauth2.token.expired", 401)},
 	"ktor client": {`io.ktor.client.plugins.ClientRequestException: Client request(GET https://api.secondme.io/api/x) invalid: 401 Unauthorized. Text: "{"code":403,"message":"x","error_code":"apikey.permission.denied"}"`,
 		errEnv("apikey.permission.denied", 403)},
 	"feign client": {`feign.FeignException$Unauthorized: [401 Unauthorized] during [GET] to [https://api.secondme.io/api/x] [Api#get()]: [{"code":401,"message":"x","error_code":"oauth2.token.expired"}]`,

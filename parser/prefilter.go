@@ -149,11 +149,12 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	if end < len(b) && isKeyByte(b[end]) {
 		return false // "codec", "encoded", "status_text": the word goes on
 	}
-	j := end
+	j := skipQuoteBlank(b, end)
 	if j < len(b) && b[j] == ']' {
-		j++ // PHP print_r's "[code] => 401"
+		// PHP's "[code] => 401" (print_r), ["code"]=> int(401) (var_dump),
+		// raw or escaped.
+		j = skipQuoteBlank(b, j+1)
 	}
-	j = skipQuoteBlank(b, j)
 	sep := j < len(b) && (b[j] == ':' || b[j] == '=')
 	if !sep && !vk.after(b, end) {
 		return false // "decode payload": no separator, no key
@@ -206,10 +207,11 @@ func keyValueOK(b []byte, end, j int, kind keyKind) bool {
 		return false // a comparison
 	}
 	j++
-	if j < len(b) && b[j] == '>' {
-		j++ // Ruby's =>
+	arrow := j < len(b) && b[j] == '>'
+	if arrow {
+		j++ // Ruby's and PHP's =>
 	}
-	if sep != '=' || blankBefore || (j < len(b) && (b[j] == '"' || b[j] == '\'' || b[j] == '\\')) {
+	if sep != '=' || arrow || blankBefore || (j < len(b) && (b[j] == '"' || b[j] == '\'' || b[j] == '\\')) {
 		// logfmt's "error_code= and" has no value (the tokenizer agrees); a
 		// quoted value may start with blanks.
 		j = skipQuoteBlank(b, j)
@@ -239,8 +241,9 @@ func valueOK(b []byte, j int, kind keyKind) bool {
 	case kErr:
 		return class[v] == clWord || v == '[' // ["…"]: a header's values
 	case kCode:
-		// Alone, a number under "code" matters only as a success (0, -0); a word
-		// only as an error code of the catalog (ECS error.code): "oauth2." at least.
+		// Alone, a number under "code" matters only as a success (0, -0, var_dump's
+		// int(0)); a word only as an error code of the catalog (ECS error.code):
+		// "oauth2." at least.
 		return v == '0' || v == '-' || v == '+' || dottedWord(b, j)
 	default: // kStatus
 		return isDigit(v) || v == '+'
@@ -286,14 +289,15 @@ func valueKeyFrom(b []byte, from int) int {
 
 var alue = []byte("alue")
 
-// dottedWord: a lowercase word and a dot (or an escape, which may be one) at j.
+// dottedWord: a lowercase word and a dot (or an escape, which may be one) at
+// j — or a parenthesis: PHP var_dump's int(0).
 func dottedWord(b []byte, j int) bool {
 	if b[j] < 'a' || b[j] > 'z' {
 		return false
 	}
 	for j++; j < len(b); j++ {
 		switch c := b[j]; {
-		case c == '.' || c == '\\':
+		case c == '.' || c == '\\' || c == '(':
 			return true
 		case (c < 'a' || c > 'z') && !isDigit(c) && c != '_':
 			return false

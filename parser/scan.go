@@ -211,7 +211,7 @@ func (p *Parser) scan(b []byte, lvl int) {
 				p.endTok(b, &t, lvl)
 			}
 			p.armed = false // an access line's status follows its request line directly
-			if c == '[' && i+1 < n && isKeyByte(b[i+1]) {
+			if c == '[' && i+1 < n && (isKeyByte(b[i+1]) || b[i+1] == '"' || b[i+1] == '\'') {
 				if ks, ke, next := bracketKey(b, i); next > 0 {
 					t = tok{has: true, s: ks, e: ke}
 					i = next
@@ -273,14 +273,28 @@ func (p *Parser) endTok(b []byte, t *tok, lvl int) {
 	}
 }
 
-// bracketKey reads a PHP print_r key, "[code] => 401": the key's bounds and the
-// index after "]", or next 0 when the "[" at i opens no such key.
+// bracketKey reads a PHP print_r key, "[code] => 401", or var_dump key,
+// ["code"]=> int(401): the key's bounds and the index after "]", or next 0
+// when the "[" at i opens no such key.
 func bracketKey(b []byte, i int) (ks, ke, next int) {
-	j := i + 1
+	ks = i + 1
+	var q byte
+	if ks < len(b) && (b[ks] == '"' || b[ks] == '\'') {
+		q = b[ks]
+		ks++
+	}
+	j := ks
 	for j < len(b) && isKeyByte(b[j]) {
 		j++
 	}
-	if j == i+1 || j >= len(b) || b[j] != ']' {
+	ke = j
+	if q != 0 {
+		if j >= len(b) || b[j] != q {
+			return 0, 0, 0
+		}
+		j++
+	}
+	if ke == ks || j >= len(b) || b[j] != ']' {
 		return 0, 0, 0
 	}
 	k := j + 1
@@ -290,7 +304,32 @@ func bracketKey(b []byte, i int) (ks, ke, next int) {
 	if k+1 >= len(b) || b[k] != '=' || b[k+1] != '>' {
 		return 0, 0, 0
 	}
-	return i + 1, j, j + 1
+	return ks, ke, j + 1
+}
+
+// varDumpValue reads a PHP var_dump value whose type word is b[j:ve], before
+// the "(" at ve: int(401), float(401), bool(true) — the value in the
+// parentheses — or string(20) "oauth2.token.expired" — the string after them.
+// next is 0 for any other word (array(2) {…} is read as a container anyway).
+func varDumpValue(b []byte, x *bitIndex, j, ve int) (s, e, next int, str bool) {
+	switch string(b[j:ve]) {
+	case "int", "float", "bool", "string":
+	default:
+		return 0, 0, 0, false
+	}
+	c := bytes.IndexByte(b[ve+1:min(len(b), ve+24)], ')')
+	if c < 0 {
+		return 0, 0, 0, false
+	}
+	c += ve + 1
+	if b[j] != 's' {
+		return ve + 1, c, c + 1, false
+	}
+	if q := c + 2; q < len(b) && b[c+1] == ' ' && b[q] == '"' {
+		s, e, next, _ = x.scanString(b, q)
+		return s, e, next, true
+	}
+	return 0, 0, 0, false
 }
 
 // inWord marks the bytes a bareword continues with: word bytes and quotes.
@@ -402,18 +441,20 @@ func sepValue(b []byte, x *bitIndex, i, te int) (j int, v value, ok bool) {
 	n := len(b)
 	sep := b[i]
 	j = i + 1
+	arrow := false
 	if j < n {
 		switch {
 		case sep == '=' && b[j] == '=', sep == ':' && b[j] == ':', sep == ':' && b[j] == '=':
 			return 0, v, false
 		case sep == '=' && b[j] == '>':
 			j++
+			arrow = true
 		}
 	}
-	// "key: value" and "key = value" take blanks after the separator; logfmt's
-	// "key= value" means an empty value.
+	// "key: value", "key = value" and "key => value" take blanks after the
+	// separator; logfmt's "key= value" means an empty value.
 	blanks := false
-	if sep == ':' || (i > te && class[b[i-1]] == clSpace) {
+	if sep == ':' || arrow || (i > te && class[b[i-1]] == clSpace) {
 		for j < n && class[b[j]] == clSpace {
 			j++
 			blanks = true
@@ -438,6 +479,17 @@ func sepValue(b []byte, x *bitIndex, i, te int) (j int, v value, ok bool) {
 				break
 			}
 			ve := x.wordEnd(j)
+			if arrow && ve < n && b[ve] == '(' {
+				// PHP var_dump's typed values: int(401), string(20) "…".
+				if s, e, next, str := varDumpValue(b, x, j, ve); next > 0 {
+					v.s, v.e, j, v.str = s, e, next, str
+					v.vk = vBare
+					if str {
+						v.vk = vString
+					}
+					break
+				}
+			}
 			if blanks && ve < n && class[b[ve]] == clSep {
 				// "api error: code=401": the word after the blanks is the next key,
 				// and this key has no value.
@@ -1051,7 +1103,11 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 			c.reason = ridTruncatedJSON
 			p.offerBad(c)
 		case f.errBad:
-			if f.errLike || cst != numAbsent {
+			// Beside a code that is no HTTP status (Alipay's "code":"40004",
+			// "sub_code":"ACQ.TRADE_NOT_EXIST"), a code breaking the grammar is
+			// another API's: no envelope.
+			foreign := cst == numValid && !catalog.IsHTTPStatus(int(code)) && !f.statusSet
+			if (f.errLike || cst != numAbsent) && !foreign {
 				c.reason = ridBadErrorCode
 				p.offerBad(c)
 			}
