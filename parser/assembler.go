@@ -21,7 +21,9 @@ import "bytes"
 // ("upstream error status=401 body=", "API error response:") is held until the
 // next line shows whether it opens such an object: the two are then one record,
 // so that the log line's status and request go with the body they describe.
-// Other lines that start no record are emitted unchanged without copying.
+// An HTTP response dump (a status line, headers, an empty line, a body) is one
+// record too. Other lines that start no record are emitted unchanged without
+// copying.
 //
 // The record passed to emit is only valid during the call. An Assembler is not
 // safe for concurrent use.
@@ -32,10 +34,11 @@ type Assembler struct {
 	lines    int
 	balance  int
 	pending  bool
-	skipping bool // dropping the rest of an overflowed record
-	paren    bool // the record is a PHP print_r/var_export dump: ( and ) lines count
-	wantOpen bool // print_r's "Array" line was seen: its "(" line must follow
-	held     bool // the record is one line ending in a separator ("body="): its value may follow
+	skipping bool  // dropping the rest of an overflowed record
+	paren    bool  // the record is a PHP print_r/var_export dump: ( and ) lines count
+	wantOpen bool  // print_r's "Array" line was seen: its "(" line must follow
+	held     bool  // the record is one line ending in a separator ("body="): its value may follow
+	http     uint8 // an HTTP response dump: 1 in its headers, 2 after them (a body may follow)
 
 	overflows uint64
 	// OnOverflow, if set, is called when a record is dropped, with the lines
@@ -68,6 +71,10 @@ func (a *Assembler) Add(line []byte, emit func(record []byte)) {
 		a.skipping, a.balance, a.paren = false, 0, false
 	}
 	if a.pending {
+		if a.http != 0 {
+			a.addHTTP(line, emit)
+			return
+		}
 		if a.held {
 			// The value of "body=" / "response:": a pretty-printed object
 			// starting on the next line belongs to the held line's record.
@@ -117,6 +124,11 @@ func (a *Assembler) Add(line []byte, emit func(record []byte)) {
 		}
 	}
 	if a.maxLines > 1 && len(line) < a.maxBytes {
+		if httpStatusLine(line) {
+			a.start(line, 0) // a response dump: its headers and body follow
+			a.http = 1
+			return
+		}
 		switch phpDump(line) {
 		case 'y': // print_r: "Array", then "(" on a line of its own
 			a.start(line, 0)
@@ -234,6 +246,89 @@ func (a *Assembler) reset() {
 		a.buf = nil // one huge record must not pin its memory for ever
 	}
 	a.lines, a.balance, a.pending, a.paren, a.wantOpen, a.held = 0, 0, false, false, false, false
+	a.http = 0
+}
+
+// addHTTP continues an HTTP response dump (curl -v, a client printing a whole
+// response): its header lines, the empty line after them, and a body that
+// starts on the next line — one record, so that an error code in both the
+// X-Error-Code header and the body counts once. Any other line ends it.
+func (a *Assembler) addHTTP(line []byte, emit func(record []byte)) {
+	fits := a.lines+1 <= a.maxLines && len(a.buf)+1+len(line) < a.maxBytes
+	body := 0
+	switch {
+	case !fits:
+	case a.http == 1 && headerLine(line):
+		body = -1
+	case a.http == 1 && emptyHTTPLine(line):
+		a.http, body = 2, -1
+	case a.http == 2:
+		if t := bytes.TrimLeft(line, " \t"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+			body = 1 + max(braceDelta(line), 0)
+		}
+	}
+	if body == 0 {
+		a.Flush(emit)
+		a.Add(line, emit)
+		return
+	}
+	a.buf = append(a.buf, '\n')
+	a.buf = append(a.buf, line...)
+	a.lines++
+	if body < 0 {
+		return
+	}
+	// The body: a pretty-printed object goes on as any other record; a
+	// one-line body ends the dump.
+	a.http = 0
+	if a.balance = body - 1; a.balance == 0 {
+		emit(a.buf)
+		a.reset()
+	}
+}
+
+// curlPrefix strips curl -v's "< " before the lines of a response.
+func curlPrefix(line []byte) []byte {
+	if len(line) >= 2 && line[0] == '<' && line[1] == ' ' {
+		return line[2:]
+	}
+	return line
+}
+
+// httpStatusLine matches a response's status line, "HTTP/1.1 401 Unauthorized",
+// "< HTTP/2 401".
+func httpStatusLine(line []byte) bool {
+	if len(line) < 12 || (line[0] != 'H' && line[0] != '<') {
+		return false // most lines: one compare
+	}
+	s := curlPrefix(line)
+	if len(s) < 10 || string(s[:5]) != "HTTP/" {
+		return false
+	}
+	i := 5
+	for i < len(s) && (isDigit(s[i]) || s[i] == '.') {
+		i++
+	}
+	if i == 5 || i+4 > len(s) || s[i] != ' ' || !isDigit(s[i+1]) || !isDigit(s[i+2]) || !isDigit(s[i+3]) {
+		return false
+	}
+	return i+4 == len(s) || s[i+4] == ' ' || s[i+4] == '\r'
+}
+
+// headerLine matches a header of a response dump: "X-Error-Code: oauth2.token.expired".
+func headerLine(line []byte) bool {
+	s := curlPrefix(line)
+	i := 0
+	for i < len(s) && (isLetter(s[i]) || isDigit(s[i]) || s[i] == '-' || s[i] == '_') {
+		i++
+	}
+	return i > 0 && i < len(s) && s[i] == ':' && (i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '\t')
+}
+
+// emptyHTTPLine matches the empty line that ends a response's headers (curl -v: "<").
+func emptyHTTPLine(line []byte) bool {
+	t := bytes.TrimRight(line, " \r")
+	return len(t) == 0 || (len(t) == 1 && t[0] == '<')
 }
 
 // endsInSeparator reports whether line ends in a key's separator, "body=" or

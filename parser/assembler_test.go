@@ -73,6 +73,18 @@ func TestAssembler(t *testing.T) {
 			lines: []string{"array(3) {", `  ["code"]=>`, "  int(400)", `  ["data"]=>`, "  NULL", `  ["error_code"]=>`, `  string(20) "apikey.scope.invalid"`, "}", "next"},
 			want:  []string{"array(3) {\n  [\"code\"]=>\n  int(400)\n  [\"data\"]=>\n  NULL\n  [\"error_code\"]=>\n  string(20) \"apikey.scope.invalid\"\n}", "next"},
 		},
+		"curl -v response": {
+			lines: []string{"> GET /api/x HTTP/2", ">", "< HTTP/2 401", "< content-type: application/json", "< x-error-code: apikey.auth.invalid", "<", "{", `  "code": 401,`, `  "error_code": "apikey.auth.invalid"`, "}", "* Connection #0 to host left intact"},
+			want:  []string{"> GET /api/x HTTP/2", ">", "< HTTP/2 401\n< content-type: application/json\n< x-error-code: apikey.auth.invalid\n<\n{\n  \"code\": 401,\n  \"error_code\": \"apikey.auth.invalid\"\n}", "* Connection #0 to host left intact"},
+		},
+		"raw response with a one-line body": {
+			lines: []string{"HTTP/1.1 403 Forbidden", "X-Error-Code: oauth2.scope.insufficient", "", `{"code":403,"error_code":"oauth2.scope.insufficient"}`, "next"},
+			want:  []string{"HTTP/1.1 403 Forbidden\nX-Error-Code: oauth2.scope.insufficient\n\n{\"code\":403,\"error_code\":\"oauth2.scope.insufficient\"}", "next"},
+		},
+		"response headers without a body": {
+			lines: []string{"HTTP/1.1 401 Unauthorized", "X-Error-Code: oauth2.token.expired", "2026-11-24 10:00:00 INFO next", "HTTP/1.1 204 No Content", "", "done"},
+			want:  []string{"HTTP/1.1 401 Unauthorized\nX-Error-Code: oauth2.token.expired", "2026-11-24 10:00:00 INFO next", "HTTP/1.1 204 No Content\n", "done"},
+		},
 		"a new log line ends a partial record": {
 			lines: []string{"2026 INFO template {name", "2026 INFO next line"},
 			want:  []string{"2026 INFO template {name", "2026 INFO next line"},

@@ -90,6 +90,9 @@ func FuzzAssembler(f *testing.F) {
 	f.Add([]byte("body={\n  \"code\": 401,\n  \"error_code\": \"x.y\"\n}\nnext"), 8, 200)
 	f.Add([]byte("{'code': 401,\n 'a': '}'}\n{\n\n}"), 2, 10)
 	f.Add([]byte("{\n  {\n  {\n  }\n\tat x\n}"), 3, 1000)
+	f.Add([]byte("< HTTP/2 401\n< x-error-code: a.b\n<\n{\n  \"code\": 401\n}\nHTTP/1.1 200 OK\nA: b\n\n{}\nx"), 6, 300)
+	f.Add([]byte("status=401 body=\n{\n  \"code\": 401\n}\nresponse:\nnext:\n{}"), 4, 200)
+	f.Add([]byte("array(2) {\n  [\"code\"]=>\n  int(401)\n  [\"x\"]=>\n  NULL\n}\nfailed: \"{\n  \"a\" : 1\n}\""), 8, 500)
 	f.Fuzz(func(t *testing.T, in []byte, maxLines, maxBytes int) {
 		maxLines, maxBytes = 1+abs(maxLines)%64, 1+abs(maxBytes)%4096
 		a := NewAssembler(maxLines, maxBytes)

@@ -236,6 +236,9 @@ var shapes = map[string]struct {
 		errEnv("oauth2.token.expired", 401)},
 	"php var_dump success": {`array(2) { ["code"]=> int(0) ["data"]=> array(0) { } }`, success},
 	"php var_dump xdebug":  {"array(2) {\n  'code' =>\n  int(401)\n  'error_code' =>\n  string(20) \"oauth2.token.expired\"\n}", errEnv("oauth2.token.expired", 401)},
+	// An HTTP response dump joined by the Assembler: the header's code and the body's are one error.
+	"curl response dump": {"< HTTP/2 401\n< x-error-code: apikey.auth.invalid\n<\n{\n  \"code\": 401,\n  \"error_code\": \"apikey.auth.invalid\"\n}",
+		errEnv("apikey.auth.invalid", 401)},
 	"ktor client": {`io.ktor.client.plugins.ClientRequestException: Client request(GET https://api.secondme.io/api/x) invalid: 401 Unauthorized. Text: "{"code":403,"message":"x","error_code":"apikey.permission.denied"}"`,
 		errEnv("apikey.permission.denied", 403)},
 	"feign client": {`feign.FeignException$Unauthorized: [401 Unauthorized] during [GET] to [https://api.secondme.io/api/x] [Api#get()]: [{"code":401,"message":"x","error_code":"oauth2.token.expired"}]`,
