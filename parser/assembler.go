@@ -60,6 +60,25 @@ func (a *Assembler) Pending() bool { return a.pending }
 
 // Add processes one line (without its "\n"; a trailing "\r" is tolerated).
 func (a *Assembler) Add(line []byte, emit func(record []byte)) {
+	if !a.pending && !a.skipping && !mayStart(line) {
+		// Most lines: no unbalanced "{", which two SIMD counts prove.
+		if opens := bytes.Count(line, openBrace); opens == 0 || opens <= bytes.Count(line, closeBrace) {
+			emit(line)
+			return
+		}
+	}
+	a.add(line, emit)
+}
+
+// mayStart: the first or last byte of line is one a record other than an
+// unbalanced "{" needs (print_r's "Array", var_export's "array (", an HTTP
+// status line, a separator at the end).
+func mayStart(line []byte) bool {
+	n := len(line)
+	return n > 0 && (endByte[line[n-1]] || line[0] == 'H' || line[0] == '<')
+}
+
+func (a *Assembler) add(line []byte, emit func(record []byte)) {
 	if a.skipping {
 		if a.continues(line) {
 			a.balance += a.delta(line)
@@ -124,7 +143,7 @@ func (a *Assembler) Add(line []byte, emit func(record []byte)) {
 		}
 	}
 	if a.maxLines > 1 && len(line) < a.maxBytes {
-		if httpStatusLine(line) {
+		if len(line) >= 12 && (line[0] == 'H' || line[0] == '<') && httpStatusLine(line) {
 			a.start(line, 0) // a response dump: its headers and body follow
 			a.http = 1
 			return
@@ -143,7 +162,7 @@ func (a *Assembler) Add(line []byte, emit func(record []byte)) {
 	// Most lines have no unbalanced "{": two SIMD counts prove it.
 	opens := bytes.Count(line, openBrace)
 	if opens == 0 || opens <= bytes.Count(line, closeBrace) {
-		if a.maxLines > 1 && len(line) < a.maxBytes && endsInSeparator(line) {
+		if n := len(line); n > 1 && endByte[line[n-1]] && a.maxLines > 1 && n < a.maxBytes && endsInSeparator(line) {
 			a.start(line, 0) // held until the next line shows whether a value follows
 			a.held = true
 			return
@@ -298,9 +317,6 @@ func curlPrefix(line []byte) []byte {
 // httpStatusLine matches a response's status line, "HTTP/1.1 401 Unauthorized",
 // "< HTTP/2 401".
 func httpStatusLine(line []byte) bool {
-	if len(line) < 12 || (line[0] != 'H' && line[0] != '<') {
-		return false // most lines: one compare
-	}
 	s := curlPrefix(line)
 	if len(s) < 10 || string(s[:5]) != "HTTP/" {
 		return false
@@ -330,6 +346,10 @@ func emptyHTTPLine(line []byte) bool {
 	t := bytes.TrimRight(line, " \r")
 	return len(t) == 0 || (len(t) == 1 && t[0] == '<')
 }
+
+// endByte marks the bytes a line ending in a separator may end with (blanks
+// after it), and those of print_r's "Array" and var_export's "array (".
+var endByte = [256]bool{':': true, '=': true, ' ': true, '\t': true, '\r': true, 'y': true, '(': true}
 
 // endsInSeparator reports whether line ends in a key's separator, "body=" or
 // "response:", trailing blanks aside: a line whose value may start on the next.
