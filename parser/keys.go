@@ -128,6 +128,9 @@ func classifySpelled(key []byte) keyKind {
 	// key. A name ending in "code" comes from a key whose last four bytes can
 	// only spell "code", so that is all there is to check.
 	if n >= 9 && string(norm[n-9:]) == "errorcode" && endsFold(key, "code") {
+		if otherError(norm[:n-9]) {
+			return kNone
+		}
 		return kErr
 	}
 	if !full {
@@ -166,6 +169,18 @@ func classifySpelled(key []byte) keyKind {
 		return kReq
 	}
 	return kNone
+}
+
+// otherError reports whether the normalised words before "errorcode" make the
+// key name some other error than this record's: last_error_code,
+// expected_error_code (a state or a test case, not a response).
+func otherError(prefix []byte) bool {
+	for _, w := range [...]string{"last", "prev", "previous", "expected", "old", "want"} {
+		if len(prefix) >= len(w) && string(prefix[len(prefix)-len(w):]) == w {
+			return true
+		}
+	}
+	return false
 }
 
 // lowerKey maps a key byte to its normalised form: ASCII lowercase, 0 for the

@@ -227,6 +227,14 @@ var shapes = map[string]struct {
 	"csv export no envelope": {`"2024-05-01","api","INFO","{""code"":""ABC"",""msg"":""a """"quoted"""" word""}"`, none},
 	// Other APIs' envelopes: a business code beside a code breaking the grammar.
 	"alipay sub_code":            {`支付宝查询结果：{"alipay_trade_query_response":{"code":"40004","msg":"Business Failed","sub_code":"ACQ.TRADE_NOT_EXIST","sub_msg":"交易不存在"}}`, none},
+	"alipay cut in sub_code":     {`{"alipay_trade_query_response":{"code":"40004","msg":"Business Failed","sub_code":"ACQ.TRADE_NO`, none},
+	"huawei cloud error_code":    {`{"error_msg":"Incorrect IAM authentication information","error_code":"APIGW.0301","request_id":"c37e8f2b"}`, none},
+	"cloudtrail errorCode":       {`{"eventSource":"ec2.amazonaws.com","eventName":"RunInstances","errorCode":"Client.UnauthorizedOperation","errorMessage":"You are not authorized"}`, none},
+	"last_error_code":            {`{"user_id":"u_1","last_error_code":"oauth2.token.expired","retry_count":3}`, none},
+	"expected_error_code":        {`{"case":"refresh_expired","code":401,"expected_error_code":"oauth2.refresh_token.expired"}`, none},
+	"sql where":                  {`LOG:  duration: 12.304 ms  statement: SELECT id FROM api_error_log WHERE error_code = 'oauth2.token.expired' AND code = 401 LIMIT 100`, none},
+	"sql update":                 {`Executing (default): UPDATE "sessions" SET "error_code"='secondme.session.not_found',"code"=404 WHERE "id" = 's_1'`, none},
+	"go-chi request logger":      {`2025/03/14 10:40:05 "GET http://notes.internal/api/shades HTTP/1.1" from 10.42.2.17:51822 - 401 412B in 563.9ms`, response(401)},
 	"alipay hyphenated sub_code": {`{"error_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-app-id"}}`, none},
 	// PHP var_dump, as Monolog writes it on one line, and Xdebug's form.
 	"php var_dump": {`[2025-03-14 10:21:30] local.DEBUG: array(3) { ["code"]=> int(400) ["message"]=> string(21) "x" ["error_code"]=> string(20) "apikey.scope.invalid" }`,

@@ -106,7 +106,7 @@ func httpAt(b []byte, i int, checks *int, memo *haproxyMemo) bool {
 	if j < len(b) && b[j] != '"' {
 		return false
 	}
-	if accessStatusAfter(b, j) {
+	if accessStatusAfter(b, j) || fromStatus(b, j) > 0 {
 		return true
 	}
 	if *checks < 4 {
@@ -178,7 +178,7 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	if kind == kNone {
 		// "\x1b[31mCode", "\x1b[1;31mCode": the colour's parameters and final
 		// byte are no part of the key (the tokenizer skips the sequence).
-		for k := start - 1; k >= 0 && k >= start-16; k-- {
+		for k := start - 1; k >= 0 && k >= start-ansiLookBack; k-- {
 			if b[k] == 0x1b {
 				if s := skipANSI(b, k); s > start && s < end {
 					kind = classifyKey(b[s:end])
@@ -330,6 +330,26 @@ func accessStatusAfter(b []byte, q int) bool {
 	}
 	return i+3 <= len(b) && b[i] >= '1' && b[i] <= '5' && isDigit(b[i+1]) && isDigit(b[i+2]) &&
 		(i+3 == len(b) || !isDigit(b[i+3]))
+}
+
+// fromStatus reads the status of go-chi's request logger after the request
+// line's closing quote at q: `"GET http://host/x HTTP/1.1" from 10.0.0.1:4011 -
+// 401 2B in 38µs`; 0 if there is none.
+func fromStatus(b []byte, q int) int {
+	i := q + 1
+	if i+6 > len(b) || string(b[i:i+6]) != " from " {
+		return 0
+	}
+	i += 6
+	k := bytes.IndexByte(b[i:min(len(b), i+64)], ' ') // the client's address
+	if k <= 0 {
+		return 0
+	}
+	i += k
+	if i+3 > len(b) || string(b[i:i+3]) != " - " {
+		return 0
+	}
+	return statusToken(b, i+3)
 }
 
 // skipQuoteBlank skips quotes and blanks, raw or escaped (\", \t, \u0022...),

@@ -408,6 +408,14 @@ func (x *bitIndex) scanString(b []byte, i int) (s, e, next int, trunc bool) {
 // swarOnes has a 1 in every byte; swarHighs the high bit of every byte.
 const swarOnes, swarHighs = 0x0101010101010101, 0x8080808080808080
 
+// maxANSIParams bounds the parameter and intermediate bytes of an ANSI escape
+// sequence skipANSI takes ("38;2;255;255;255" is 16), so that the pre-filter
+// finds the sequence's ESC within a bounded look-back (ansiLookBack).
+const (
+	maxANSIParams = 20
+	ansiLookBack  = maxANSIParams + 4
+)
+
 // skipANSI skips an ANSI escape sequence (colour codes in log prefixes).
 func skipANSI(b []byte, i int) int {
 	i++
@@ -415,10 +423,11 @@ func skipANSI(b []byte, i int) int {
 		return i
 	}
 	i++
-	for i < len(b) && b[i] >= 0x30 && b[i] <= 0x3F {
+	lim := min(len(b), i+maxANSIParams)
+	for i < lim && b[i] >= 0x30 && b[i] <= 0x3F {
 		i++
 	}
-	for i < len(b) && b[i] >= 0x20 && b[i] <= 0x2F {
+	for i < lim && b[i] >= 0x20 && b[i] <= 0x2F {
 		i++
 	}
 	if i < len(b) && b[i] >= 0x40 && b[i] <= 0x7E {
@@ -513,6 +522,9 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	kind := kNone
 	if mayClassify(key) {
 		kind = classifyName(key)
+		if (kind == kErr || kind == kCode) && sqlOperand(b, t.s) {
+			kind = kNone // WHERE error_code = 'oauth2.token.expired': a query, not a response
+		}
 	}
 	var val []byte
 	if v.vk == vString || v.vk == vBare {
@@ -537,6 +549,31 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 		p.recurse(val, lvl)
 	}
 	return j, true
+}
+
+// sqlOperand reports whether the key starting at s is a column in an SQL
+// statement: after WHERE, AND, OR, SET, ON, WHEN, HAVING or NOT (upper case,
+// as ORMs and database logs print them) and a blank, its quote aside.
+func sqlOperand(b []byte, s int) bool {
+	if s > 0 && (b[s-1] == '"' || b[s-1] == '`') {
+		s--
+	}
+	k := s
+	for k > 0 && b[k-1] == ' ' {
+		k--
+	}
+	e := k
+	for k > 0 && b[k-1] >= 'A' && b[k-1] <= 'Z' {
+		k--
+	}
+	if e == s || k == e || e-k > 6 || (k > 0 && b[k-1] != ' ' && b[k-1] != '(' && b[k-1] != '\n') {
+		return false
+	}
+	switch string(b[k:e]) {
+	case "WHERE", "AND", "OR", "SET", "ON", "WHEN", "HAVING", "NOT":
+		return true
+	}
+	return false
 }
 
 // keyOf records a key of interest in the current frame.
@@ -689,9 +726,30 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 		p.arena = p.arena[:off]
 		return
 	}
-	f.errSet, f.errBad, f.errTrunc, f.errLike = true, bad, trunc, bad && codeLike(v)
+	f.errSet, f.errBad, f.errTrunc = true, bad, trunc
+	f.errLike = bad && codeLike(v) && p.knownModuleFold(v)
 	f.errEnd = p.valEnd
 	f.errOff, f.errLen, f.errPrefix = int32(off), int32(len(v)), prefix
+}
+
+// knownModuleFold reports whether the module of v (its first "."-segment, ASCII
+// case folded) is one the catalog knows: OAuth2.Token.Expired is a broken
+// code of ours, APIGW.0301 (Huawei Cloud) or Client.UnauthorizedOperation
+// (AWS CloudTrail) another API's.
+func (p *Parser) knownModuleFold(v []byte) bool {
+	var buf [32]byte
+	i := 0
+	for ; i < len(v) && v[i] != '.'; i++ {
+		if i == len(buf) {
+			return false
+		}
+		c := v[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return p.cat.HasModule(buf[:i])
 }
 
 // namesError reports whether the value of a "code" key is an error code of a
@@ -751,6 +809,13 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 		}
 		if isRequestLine(raw) {
 			p.armed = true
+			if !t.trunc && p.overflow == 0 && len(p.stack) > 0 {
+				if st := fromStatus(b, t.e); st > 0 {
+					p.accessStatus(&p.stack[len(p.stack)-1], st)
+					p.armed = false
+					return
+				}
+			}
 			// Each check reads up to maxHAProxyLookBack bytes: a few per record
 			// keep a record of many request lines linear. The pre-filter finds
 			// the request's opening quote within that many bytes of its version:
@@ -1095,7 +1160,12 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 		default:
 			c.rank = 1
 		}
+		// Beside a code that is no HTTP status (Alipay's "code":"40004",
+		// "sub_code":"ACQ.TRADE_NOT_EXIST"), a code breaking the grammar is
+		// another API's: no envelope, whole or cut.
+		foreign := f.errBad && cst == numValid && !catalog.IsHTTPStatus(int(code)) && !f.statusSet
 		switch {
+		case foreign:
 		case f.errTrunc || (trunc && (f.errEnd || cv.end)):
 			// Cut inside the error code, or perhaps inside a bare value the cut
 			// ended. An object cut after its error code and code were read whole
@@ -1103,11 +1173,7 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 			c.reason = ridTruncatedJSON
 			p.offerBad(c)
 		case f.errBad:
-			// Beside a code that is no HTTP status (Alipay's "code":"40004",
-			// "sub_code":"ACQ.TRADE_NOT_EXIST"), a code breaking the grammar is
-			// another API's: no envelope.
-			foreign := cst == numValid && !catalog.IsHTTPStatus(int(code)) && !f.statusSet
-			if (f.errLike || cst != numAbsent) && !foreign {
+			if f.errLike || cst != numAbsent {
 				c.reason = ridBadErrorCode
 				p.offerBad(c)
 			}
