@@ -538,12 +538,7 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 		p.keyOf(kind, key, v.vk, val, v.str, v.trunc)
 		p.valEnd = false
 	} else if p.special && (v.vk == vString || v.vk == vBare) && p.overflow == 0 && len(p.stack) > 0 {
-		// A field of a text access line under a key of its own choosing
-		// (err="oauth2.token.expired"): like a positional field, only a code of
-		// a module the catalog knows.
-		if f := &p.stack[len(p.stack)-1]; f.access && !f.errSet && catalogCode(p.cat, trimBlank(val)) {
-			p.setErr(f, val, v.vk, v.str, v.trunc, 0)
-		}
+		p.accessField(val, v)
 	}
 	if v.str && kind != kErr && kind != kCode && p.idx[lvl].mayNest(b, v.s, v.e) {
 		p.recurse(val, lvl)
@@ -551,9 +546,24 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	return j, true
 }
 
+// accessField handles a field of a text access line under a key of its own
+// choosing (err="oauth2.token.expired"): like a positional field, only a code
+// of a module the catalog knows. Not inlined, as sqlOperand.
+//
+//go:noinline
+func (p *Parser) accessField(val []byte, v value) {
+	if f := &p.stack[len(p.stack)-1]; f.access && !f.errSet && catalogCode(p.cat, trimBlank(val)) {
+		p.setErr(f, val, v.vk, v.str, v.trunc, 0)
+	}
+}
+
 // sqlOperand reports whether the key starting at s is a column in an SQL
 // statement: after WHERE, AND, OR, SET, ON, WHEN, HAVING or NOT (upper case,
-// as ORMs and database logs print them) and a blank, its quote aside.
+// as ORMs and database logs print them) and a blank, its quote aside. Not
+// inlined: keyValue, which calls it, must stay small enough to be inlined in
+// scan's loop.
+//
+//go:noinline
 func sqlOperand(b []byte, s int) bool {
 	if s > 0 && (b[s-1] == '"' || b[s-1] == '`') {
 		s--
