@@ -569,11 +569,11 @@ func sqlOperand(b []byte, s int) bool {
 		s--
 	}
 	k := s
-	for k > 0 && b[k-1] == ' ' {
+	for k > 0 && s-k < 16 && b[k-1] == ' ' {
 		k--
 	}
 	e := k
-	for k > 0 && b[k-1] >= 'A' && b[k-1] <= 'Z' {
+	for k > 0 && e-k < 7 && b[k-1] >= 'A' && b[k-1] <= 'Z' {
 		k--
 	}
 	if e == s || k == e || e-k > 6 || (k > 0 && b[k-1] != ' ' && b[k-1] != '(' && b[k-1] != '\n') {
