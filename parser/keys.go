@@ -175,7 +175,7 @@ func classifySpelled(key []byte) keyKind {
 // key name some other error than this record's: last_error_code,
 // expected_error_code (a state or a test case, not a response).
 func otherError(prefix []byte) bool {
-	for _, w := range [...]string{"last", "prev", "previous", "expected", "old", "want"} {
+	for _, w := range [...]string{"last", "prev", "previous", "expected"} {
 		if len(prefix) >= len(w) && string(prefix[len(prefix)-len(w):]) == w {
 			return true
 		}
