@@ -211,10 +211,7 @@ func (a *Assembler) delta(line []byte) int {
 // phpDump reports how line starts a PHP dump: 'y' for a line ending in the word
 // "Array" (print_r), '(' for one ending in "array (" (var_export), 0 for neither.
 func phpDump(line []byte) byte {
-	e := len(line)
-	for e > 0 && (line[e-1] == ' ' || line[e-1] == '\t' || line[e-1] == '\r') {
-		e--
-	}
+	e := blankEnd(line)
 	if e == 0 {
 		return 0
 	}
@@ -354,11 +351,18 @@ var endByte = [256]bool{':': true, '=': true, ' ': true, '\t': true, '\r': true,
 // endsInSeparator reports whether line ends in a key's separator, "body=" or
 // "response:", trailing blanks aside: a line whose value may start on the next.
 func endsInSeparator(line []byte) bool {
+	e := blankEnd(line)
+	return e > 1 && (line[e-1] == ':' || line[e-1] == '=') && line[e-2] != ':' && line[e-2] != '='
+}
+
+// blankEnd returns the length of line without its trailing blanks (spaces,
+// tabs, a CR).
+func blankEnd(line []byte) int {
 	e := len(line)
 	for e > 0 && (line[e-1] == ' ' || line[e-1] == '\t' || line[e-1] == '\r') {
 		e--
 	}
-	return e > 1 && (line[e-1] == ':' || line[e-1] == '=') && line[e-2] != ':' && line[e-2] != '='
+	return e
 }
 
 // opensRecord returns the brace balance of a line that starts with "{" (after

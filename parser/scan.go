@@ -932,8 +932,7 @@ func isRequestLine(s []byte) bool {
 // recurse parses the decoded content of a string as a record nested in the
 // current frame (JSON in a JSON string, a logfmt message inside a JSON log...).
 func (p *Parser) recurse(raw []byte, lvl int) {
-	if lvl+1 >= maxLevels || p.overflow > 0 || len(p.stack) >= maxDepth-1 {
-		p.deepErr = true
+	if p.tooDeep(lvl) {
 		return
 	}
 	dst := unescapeAppend(p.scratch[lvl+1][:0], raw)
@@ -973,14 +972,22 @@ func (p *Parser) csvField(b []byte, i, lvl int) (next int, ok bool) {
 	if len(raw) < minNested || !interesting(raw) {
 		return min(j+1, len(b)), false
 	}
-	if lvl+1 >= maxLevels || p.overflow > 0 || len(p.stack) >= maxDepth-1 {
-		p.deepErr = true
-	} else {
+	if !p.tooDeep(lvl) {
 		dst := undoubleAppend(p.scratch[lvl+1][:0], raw)
 		p.scratch[lvl+1] = dst
 		p.scan(dst, lvl+1)
 	}
 	return min(j+1, len(b)), true
+}
+
+// tooDeep reports whether a string at level lvl is too deep to be parsed as a
+// record of its own (maxLevels, maxDepth), noting that a candidate may be lost.
+func (p *Parser) tooDeep(lvl int) bool {
+	if lvl+1 >= maxLevels || p.overflow > 0 || len(p.stack) >= maxDepth-1 {
+		p.deepErr = true
+		return true
+	}
+	return false
 }
 
 // undoubleAppend appends src with each doubled quote "" made one.
