@@ -34,11 +34,12 @@ type Assembler struct {
 	lines    int
 	balance  int
 	pending  bool
-	skipping bool  // dropping the rest of an overflowed record
-	paren    bool  // the record is a PHP print_r/var_export dump: ( and ) lines count
-	wantOpen bool  // print_r's "Array" line was seen: its "(" line must follow
-	held     bool  // the record is one line ending in a separator ("body="): its value may follow
-	http     uint8 // an HTTP response dump: 1 in its headers, 2 after them (a body may follow)
+	skipping bool   // dropping the rest of an overflowed record
+	paren    bool   // the record is a PHP print_r/var_export dump: ( and ) lines count
+	wantOpen bool   // print_r's "Array" line was seen: its "(" line must follow
+	held     bool   // the record is one line ending in a separator ("body="): its value may follow
+	http     uint8  // an HTTP response dump: 1 in its headers, 2 after them (a body may follow)
+	prefix   []byte // the prefix the logger repeats on each line of the record (linePrefix), if any
 
 	overflows uint64
 	// OnOverflow, if set, is called when a record is dropped, with the lines
@@ -80,14 +81,16 @@ func mayStart(line []byte) bool {
 
 func (a *Assembler) add(line []byte, emit func(record []byte)) {
 	if a.skipping {
-		if a.continues(line) {
-			a.balance += a.delta(line)
+		if rest, ok := a.continuation(line); ok {
+			a.balance += a.delta(rest)
 			if a.balance <= 0 {
 				a.skipping, a.balance, a.paren = false, 0, false
+				a.prefix = a.prefix[:0]
 			}
 			return
 		}
 		a.skipping, a.balance, a.paren = false, 0, false
+		a.prefix = a.prefix[:0]
 	}
 	if a.pending {
 		if a.http != 0 {
@@ -120,14 +123,15 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 			a.lines, a.balance = a.lines+1, 1
 			return
 		}
-		if !a.continues(line) {
+		if rest, ok := a.continuation(line); !ok {
 			a.Flush(emit)
 		} else {
+			line = rest
 			if a.lines+1 > a.maxLines || len(a.buf)+1+len(line) > a.maxBytes {
-				balance, paren := a.balance+a.delta(line), a.paren
+				balance, paren, prefix := a.balance+a.delta(line), a.paren, a.prefix
 				a.overflow()
 				if balance > 0 {
-					a.skipping, a.balance, a.paren = true, balance, paren
+					a.skipping, a.balance, a.paren, a.prefix = true, balance, paren, prefix
 				}
 				return
 			}
@@ -181,6 +185,56 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 func (a *Assembler) start(line []byte, balance int) {
 	a.buf = append(a.buf[:0], line...)
 	a.lines, a.balance, a.pending = 1, balance, true
+}
+
+// continuation returns line as it continues the pending record — without the
+// prefix its logger repeats on every line — or false. A logger that writes each
+// line of a message with a header of its own (Android's logcat, docker compose,
+// kubectl logs --prefix) repeats it on every line of a pretty-printed body:
+//
+//	11-24 11:05:10.351  5123  5187 D OkHttp  : {
+//	11-24 11:05:10.351  5123  5187 D OkHttp  :   "code": 401,
+//
+// The second line of the record sets the prefix (linePrefix: what it shares
+// with the first, when the rest is an indented continuation); each later line
+// must start with it.
+func (a *Assembler) continuation(line []byte) ([]byte, bool) {
+	if len(a.prefix) > 0 {
+		if n := len(a.prefix); len(line) > n && string(line[:n]) == string(a.prefix) && a.continues(line[n:]) {
+			return line[n:], true
+		}
+		return nil, false
+	}
+	if a.continues(line) {
+		return line, true
+	}
+	if a.lines == 1 && !a.paren {
+		if n := linePrefix(a.buf, line); n > 0 && a.continues(line[n:]) {
+			a.prefix = append(a.prefix[:0], line[:n]...)
+			return line[n:], true
+		}
+	}
+	return nil, false
+}
+
+// minLinePrefix is the shortest line prefix continuation accepts ("web | ").
+const minLinePrefix = 6
+
+// linePrefix returns the length of the prefix that line shares with the first
+// line of a record, cut back to just after a blank, when the rest of line is
+// indented (the body of a pretty-printed object); else 0.
+func linePrefix(first, line []byte) int {
+	n := 0
+	for n < len(first) && n < len(line) && first[n] == line[n] {
+		n++
+	}
+	for n > 0 && line[n-1] != ' ' && line[n-1] != '\t' {
+		n--
+	}
+	if n < minLinePrefix || n >= len(line) || (line[n] != ' ' && line[n] != '\t') {
+		return 0
+	}
+	return n
 }
 
 // continues reports whether line continues the pending record. In a PHP dump
@@ -263,6 +317,7 @@ func (a *Assembler) reset() {
 	}
 	a.lines, a.balance, a.pending, a.paren, a.wantOpen, a.held = 0, 0, false, false, false, false
 	a.http = 0
+	a.prefix = a.prefix[:0]
 }
 
 // addHTTP continues an HTTP response dump (curl -v, a client printing a whole

@@ -53,6 +53,41 @@ func TestAssembler(t *testing.T) {
 			lines: []string{"$VAR1 = {", "  code => 401,", "  error_code => 'oauth2.token.expired'", "};"},
 			want:  []string{"$VAR1 = {\n  code => 401,\n  error_code => 'oauth2.token.expired'\n};"},
 		},
+		"logcat repeats its header on every line": {
+			lines: []string{
+				"11-24 11:05:11.829  5123  5202 D OkHttp  : <-- 401 https://api/x (74ms)",
+				"11-24 11:05:11.829  5123  5202 D OkHttp  : {",
+				`11-24 11:05:11.829  5123  5202 D OkHttp  :   "code": 401,`,
+				`11-24 11:05:11.829  5123  5202 D OkHttp  :   "data": {"a": 1},`,
+				`11-24 11:05:11.829  5123  5202 D OkHttp  :   "error_code": "oauth2.token.expired"`,
+				"11-24 11:05:11.829  5123  5202 D OkHttp  : }",
+				"11-24 11:05:11.829  5123  5202 D OkHttp  : <-- END HTTP (87-byte body)",
+			},
+			want: []string{
+				"11-24 11:05:11.829  5123  5202 D OkHttp  : <-- 401 https://api/x (74ms)",
+				"11-24 11:05:11.829  5123  5202 D OkHttp  : {\n  \"code\": 401,\n  \"data\": {\"a\": 1},\n  \"error_code\": \"oauth2.token.expired\"\n}",
+				"11-24 11:05:11.829  5123  5202 D OkHttp  : <-- END HTTP (87-byte body)",
+			},
+		},
+		"docker compose and kubectl prefixes": {
+			lines: []string{"api-1  | t ERROR body={", `api-1  |   "code": 401,`, "api-1  | }", "[pod/api-7d9/app] {", `[pod/api-7d9/app]     code: 401`, "[pod/api-7d9/app] }"},
+			want:  []string{"api-1  | t ERROR body={\n  \"code\": 401,\n}", "[pod/api-7d9/app] {\n    code: 401\n}"},
+		},
+		"a line prefix must repeat exactly": {
+			// Another thread's line, or another second: the record ends.
+			lines: []string{"11-24 11:05:11.829  5123  5202 D OkHttp  : {", `11-24 11:05:11.829  5123  5202 D OkHttp  :   "code": 401,`, `11-24 11:05:11.830  5123  5202 D OkHttp  :   "x": 1`, "}"},
+			want:  []string{"11-24 11:05:11.829  5123  5202 D OkHttp  : {\n  \"code\": 401,", `11-24 11:05:11.830  5123  5202 D OkHttp  :   "x": 1`, "}"},
+		},
+		"timestamped lines share no line prefix": {
+			lines: []string{"2026-11-24 10:00:00 ERROR body={", `2026-11-24 10:00:01 INFO "quoted" next`, "2026-11-24 10:00:00 ERROR x"},
+			want:  []string{"2026-11-24 10:00:00 ERROR body={", `2026-11-24 10:00:01 INFO "quoted" next`, "2026-11-24 10:00:00 ERROR x"},
+		},
+		"an overflowed prefixed record is skipped whole": {
+			lines:     []string{"web-1 | {", `web-1 |   "code": 401,`, `web-1 |   "error_code": "oauth2.token.expired",`, `web-1 |   "x": 1`, "web-1 | }", "next"},
+			want:      []string{"next"},
+			overflows: 1,
+			maxLines:  3,
+		},
 		"tabs and CRLF": {
 			lines: []string{"{\r", "\t\"code\": 401,\r", "\t\"error_code\": \"x.y\"\r", "}\r"},
 			want:  []string{"{\r\n\t\"code\": 401,\r\n\t\"error_code\": \"x.y\"\r\n}\r"},

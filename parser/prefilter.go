@@ -46,7 +46,7 @@ func prefilter(b []byte, memo *haproxyMemo) bool {
 		return httpStatus(b, memo)
 	}
 	checks := 0 // HAProxy look-backs (see httpAt)
-	if b[0] == 'H' && httpAt(b, 0, &checks, memo) {
+	if (b[0] == 'H' && httpAt(b, 0, &checks, memo)) || (b[0] == '[' && ginTag(b) > 0) {
 		return true
 	}
 	for from := 1; from < len(b); {
@@ -149,7 +149,7 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	if end < len(b) && isKeyByte(b[end]) {
 		return false // "codec", "encoded", "status_text": the word goes on
 	}
-	j := skipQuoteBlank(b, end)
+	j := skipQuoteBlank(b, afterANSI(b, end))
 	if j < len(b) && b[j] == ']' {
 		// PHP's "[code] => 401" (print_r), ["code"]=> int(401) (var_dump),
 		// raw or escaped.
@@ -198,6 +198,14 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	return (sep && keyValueOK(b, end, j, kind)) || vk.after(b, end)
 }
 
+// afterANSI skips a colour code at i: a coloured key, ESC[31mcode ESC[0m=400.
+func afterANSI(b []byte, i int) int {
+	if i < len(b) && b[i] == 0x1b {
+		return skipANSI(b, i)
+	}
+	return i
+}
+
 // keyValueOK checks the separator at j after the key ending at end, and the
 // value after it.
 func keyValueOK(b []byte, end, j int, kind keyKind) bool {
@@ -244,11 +252,32 @@ func valueOK(b []byte, j int, kind keyKind) bool {
 		// Alone, a number under "code" matters only as a success (0, -0, var_dump's
 		// int(0)); a word only as an error code of the catalog (ECS error.code):
 		// "oauth2." at least.
-		return v == '0' || v == '-' || v == '+' || dottedWord(b, j)
+		return v == '0' || v == '-' || v == '+' || dottedWord(b, j) || (typedByte[v] && typedNumber(b, j))
 	default: // kStatus
-		return isDigit(v) || v == '+'
+		return isDigit(v) || v == '+' || (typedByte[v] && typedNumber(b, j))
 	}
 }
+
+// typedNumber: a number in a type's parentheses at j, as typedValue reads them:
+// var_dump's int(401), float(401), serde_json's Number(401). Rare: not inlined.
+//
+//go:noinline
+func typedNumber(b []byte, j int) bool {
+	switch b[j] {
+	case 'i':
+		return bytes.HasPrefix(b[j:], typedInt)
+	case 'f':
+		return bytes.HasPrefix(b[j:], typedFloat)
+	case 'N':
+		return bytes.HasPrefix(b[j:], typedNum)
+	}
+	return false
+}
+
+var typedInt, typedFloat, typedNum = []byte("int("), []byte("float("), []byte("Number(")
+
+// typedByte marks the first bytes of typedNumber's types.
+var typedByte = [256]bool{'i': true, 'f': true, 'N': true}
 
 // valueKeys answers keyAt's question "is there a value key after end?" for
 // ascending ends, reading each byte of the record at most once.

@@ -250,11 +250,18 @@ func (p *Parser) scan(b []byte, lvl int) {
 			p.armed = false
 			i++
 		default: // clEsc
+			j := skipANSI(b, i)
+			if t.has && !t.str && t.e == i && j < n && class[b[j]] == clSep {
+				// A key coloured by a terminal formatter (logrus, zerolog's
+				// ConsoleWriter): ESC[31mcode ESC[0m=400. The key stays pending.
+				i = j
+				continue
+			}
 			if t.has {
 				p.endTok(b, &t, lvl)
 			}
 			p.armed = false
-			i = skipANSI(b, i)
+			i = j
 		}
 	}
 	p.flush(b, &t, lvl)
@@ -307,13 +314,30 @@ func bracketKey(b []byte, i int) (ks, ke, next int) {
 	return ks, ke, j + 1
 }
 
-// varDumpValue reads a PHP var_dump value whose type word is b[j:ve], before
-// the "(" at ve: int(401), float(401), bool(true) — the value in the
-// parentheses — or string(20) "oauth2.token.expired" — the string after them.
-// next is 0 for any other word (array(2) {…} is read as a container anyway).
-func varDumpValue(b []byte, x *bitIndex, j, ve int) (s, e, next int, str bool) {
+// typedValue reads a value whose type word is b[j:ve], before the "(" at ve:
+// PHP var_dump's int(401), float(401), bool(true) and Rust serde_json's (Debug)
+// Number(401), Bool(false) — the value in the parentheses — or var_dump's
+// string(20) "oauth2.token.expired" — the string after them — or serde_json's
+// String("oauth2.token.expired"), the string in them. next is 0 for any other
+// word (array(2) {…} is read as a container anyway).
+func typedValue(b []byte, x *bitIndex, j, ve int) (s, e, next int, str bool) {
 	switch string(b[j:ve]) {
-	case "int", "float", "bool", "string":
+	case "int", "float", "bool", "Number", "Bool":
+	case "string":
+		c := bytes.IndexByte(b[ve+1:min(len(b), ve+24)], ')')
+		if q := ve + c + 3; c >= 0 && q < len(b) && b[q-1] == ' ' && b[q] == '"' {
+			s, e, next, _ = x.scanString(b, q)
+			return s, e, next, true
+		}
+		return 0, 0, 0, false
+	case "String":
+		if ve+1 < len(b) && b[ve+1] == '"' {
+			s, e, next, _ = x.scanString(b, ve+1)
+			if next < len(b) && b[next] == ')' {
+				return s, e, next + 1, true
+			}
+		}
+		return 0, 0, 0, false
 	default:
 		return 0, 0, 0, false
 	}
@@ -322,14 +346,7 @@ func varDumpValue(b []byte, x *bitIndex, j, ve int) (s, e, next int, str bool) {
 		return 0, 0, 0, false
 	}
 	c += ve + 1
-	if b[j] != 's' {
-		return ve + 1, c, c + 1, false
-	}
-	if q := c + 2; q < len(b) && b[c+1] == ' ' && b[q] == '"' {
-		s, e, next, _ = x.scanString(b, q)
-		return s, e, next, true
-	}
-	return 0, 0, 0, false
+	return ve + 1, c, c + 1, false
 }
 
 // inWord marks the bytes a bareword continues with: word bytes and quotes.
@@ -416,7 +433,10 @@ const (
 	ansiLookBack  = maxANSIParams + 4
 )
 
-// skipANSI skips an ANSI escape sequence (colour codes in log prefixes).
+// skipANSI skips an ANSI escape sequence (colour codes in log prefixes). Rare
+// in log files: not inlined, so as not to weigh on the pre-filter's inlining.
+//
+//go:noinline
 func skipANSI(b []byte, i int) int {
 	i++
 	if i >= len(b) || b[i] != '[' {
@@ -488,9 +508,9 @@ func sepValue(b []byte, x *bitIndex, i, te int) (j int, v value, ok bool) {
 				break
 			}
 			ve := x.wordEnd(j)
-			if arrow && ve < n && b[ve] == '(' {
-				// PHP var_dump's typed values: int(401), string(20) "…".
-				if s, e, next, str := varDumpValue(b, x, j, ve); next > 0 {
+			if ve < n && b[ve] == '(' {
+				// Typed values: var_dump's int(401), string(20) "…", serde_json's String("…").
+				if s, e, next, str := typedValue(b, x, j, ve); next > 0 {
 					v.s, v.e, j, v.str = s, e, next, str
 					v.vk = vBare
 					if str {
