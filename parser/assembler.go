@@ -449,6 +449,10 @@ func isContinuation(line []byte) bool {
 	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
 		i++
 	}
+	indented := i > 0
+	for i < len(line) && line[i] == 0x1b {
+		i = skipANSI(line, i) // a coloured dump (awesome_print, jq -C): colours are no content
+	}
 	if i == len(line) {
 		return false
 	}
@@ -456,7 +460,7 @@ func isContinuation(line []byte) bool {
 	switch {
 	case c == '}' || c == ']' || c == ')' || c == '"' || c == '\'' || c == ',':
 		return true
-	case i == 0:
+	case !indented:
 		return false
 	case c == '{' || c == '[' || c == '-' || isDigit(c):
 		return true

@@ -88,6 +88,10 @@ func TestAssembler(t *testing.T) {
 			overflows: 1,
 			maxLines:  3,
 		},
+		"a coloured dump (awesome_print)": {
+			lines: []string{"D, [t] DEBUG -- : {", "    \x1b[0;33m\"code\"\x1b[0m => \x1b[1;34m403\x1b[0m,", "    \x1b[0;33m\"error_code\"\x1b[0m => \x1b[0;33m\"a.b\"\x1b[0m", "}"},
+			want:  []string{"D, [t] DEBUG -- : {\n    \x1b[0;33m\"code\"\x1b[0m => \x1b[1;34m403\x1b[0m,\n    \x1b[0;33m\"error_code\"\x1b[0m => \x1b[0;33m\"a.b\"\x1b[0m\n}"},
+		},
 		"tabs and CRLF": {
 			lines: []string{"{\r", "\t\"code\": 401,\r", "\t\"error_code\": \"x.y\"\r", "}\r"},
 			want:  []string{"{\r\n\t\"code\": 401,\r\n\t\"error_code\": \"x.y\"\r\n}\r"},

@@ -149,7 +149,7 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	if end < len(b) && isKeyByte(b[end]) {
 		return false // "codec", "encoded", "status_text": the word goes on
 	}
-	j := skipQuoteBlank(b, afterANSI(b, end))
+	j := skipQuoteBlank(b, end)
 	if j < len(b) && b[j] == ']' {
 		// PHP's "[code] => 401" (print_r), ["code"]=> int(401) (var_dump),
 		// raw or escaped.
@@ -198,14 +198,6 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	return (sep && keyValueOK(b, end, j, kind)) || vk.after(b, end)
 }
 
-// afterANSI skips a colour code at i: a coloured key, ESC[31mcode ESC[0m=400.
-func afterANSI(b []byte, i int) int {
-	if i < len(b) && b[i] == 0x1b {
-		return skipANSI(b, i)
-	}
-	return i
-}
-
 // keyValueOK checks the separator at j after the key ending at end, and the
 // value after it.
 func keyValueOK(b []byte, end, j int, kind keyKind) bool {
@@ -219,7 +211,7 @@ func keyValueOK(b []byte, end, j int, kind keyKind) bool {
 	if arrow {
 		j++ // Ruby's and PHP's =>
 	}
-	if sep != '=' || arrow || blankBefore || (j < len(b) && (b[j] == '"' || b[j] == '\'' || b[j] == '\\')) {
+	if sep != '=' || arrow || blankBefore || (j < len(b) && (b[j] == '"' || b[j] == '\'' || b[j] == '\\' || b[j] == 0x1b)) {
 		// logfmt's "error_code= and" has no value (the tokenizer agrees); a
 		// quoted value may start with blanks.
 		j = skipQuoteBlank(b, j)
@@ -354,7 +346,11 @@ func accessStatusAfter(b []byte, q int) bool {
 		return false
 	}
 	i := q + 1
-	for i < len(b) && class[b[i]] == clSpace {
+	for i < len(b) && (class[b[i]] == clSpace || b[i] == 0x1b) {
+		if b[i] == 0x1b {
+			i = skipANSI(b, i) // a coloured status
+			continue
+		}
 		i++
 	}
 	return i+3 <= len(b) && b[i] >= '1' && b[i] <= '5' && isDigit(b[i+1]) && isDigit(b[i+2]) &&
@@ -397,6 +393,8 @@ func skipQuoteBlank(b []byte, j int) int {
 			j += 1 + uQuote(b, j)
 		case c == '"' || c == '\'' || class[c] == clSpace:
 			j++
+		case c == 0x1b:
+			j = skipANSI(b, j) // colours, which the tokenizer reads as blanks
 		default:
 			return j
 		}

@@ -250,18 +250,9 @@ func (p *Parser) scan(b []byte, lvl int) {
 			p.armed = false
 			i++
 		default: // clEsc
-			j := skipANSI(b, i)
-			if t.has && !t.str && t.e == i && j < n && class[b[j]] == clSep {
-				// A key coloured by a terminal formatter (logrus, zerolog's
-				// ConsoleWriter): ESC[31mcode ESC[0m=400. The key stays pending.
-				i = j
-				continue
-			}
-			if t.has {
-				p.endTok(b, &t, lvl)
-			}
-			p.armed = false
-			i = j
+			// A colour code is a blank: a pending key stays one (logrus's and
+			// zerolog's ESC[31mcode ESC[0m=400, awesome_print's values).
+			i = skipANSI(b, i)
 		}
 	}
 	p.flush(b, &t, lvl)
@@ -456,6 +447,14 @@ func skipANSI(b []byte, i int) int {
 	return i
 }
 
+// blankOrEsc marks the blanks, and the ESC that starts a colour code (read as a blank).
+var blankOrEsc = func() (t [256]bool) {
+	for c := range t {
+		t[c] = class[c] == clSpace || c == 0x1b
+	}
+	return t
+}()
+
 // value is what follows a key's separator.
 type value struct {
 	vk         vkind
@@ -484,10 +483,16 @@ func sepValue(b []byte, x *bitIndex, i, te int) (j int, v value, ok bool) {
 	// separator; logfmt's "key= value" means an empty value.
 	blanks := false
 	if sep == ':' || arrow || (i > te && class[b[i-1]] == clSpace) {
-		for j < n && class[b[j]] == clSpace {
+		for j < n && blankOrEsc[b[j]] {
+			if b[j] == 0x1b {
+				j = skipANSI(b, j) // colours are blanks (awesome_print's => ESC[1;34m401)
+				continue
+			}
 			j++
 			blanks = true
 		}
+	} else if j < n && b[j] == 0x1b {
+		j = skipANSI(b, j) // code=ESC[1m401
 	}
 	if j < n {
 		switch class[b[j]] {
