@@ -141,7 +141,7 @@ func classifySpelled(key []byte) keyKind {
 		if endsFold(key, "code") {
 			return kCode
 		}
-	case "subcode":
+	case "subcode", "xsubcode": // subCode, sub_code, a gateway's X-Sub-Code header
 		if endsFold(key, "code") {
 			return kErr
 		}
