@@ -677,6 +677,9 @@ inputs:
 		lines := s.sum("secondme_exporter_lines_total", nil)
 		return got == 1 && lines == 3, fmt.Sprintf("multiline_overflow=%v lines=%v", got, lines)
 	})
+	// The scrape that saw lines_total reach 3 may have read the error counters
+	// before the first record was counted (see waitLines): scrape again.
+	s = r.scrape(t)
 	if got := s.sum("secondme_api_errors_total", map[string]string{"error_code": "oauth2.token.expired", "code": "401"}); got != 1 {
 		t.Errorf("the pretty-printed envelope: %v, want 1", got)
 	}

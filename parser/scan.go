@@ -973,6 +973,10 @@ func unquotedBody(b []byte, i int) bool {
 	return j+1 < len(b) && b[j] == '"' && isLetter(b[j+1])
 }
 
+// csvFieldEnd marks the bytes that may follow a CSV field's closing quote:
+// a delimiter (comma, semicolon, tab; blanks before one) or the end of the line.
+var csvFieldEnd = [256]bool{',': true, ';': true, '\t': true, ' ': true, '\r': true, '\n': true}
+
 // csvField reads the CSV field whose opening quote is at i, quotes inside it
 // doubled: if its content may hold an envelope, it parses the content,
 // undoubled, as a record nested in the current frame. It returns the index
@@ -994,7 +998,9 @@ func (p *Parser) csvField(b []byte, i, lvl int) (next int, ok bool) {
 		break
 	}
 	raw := b[i+1 : j]
-	if len(raw) < minNested || !interesting(raw) {
+	if len(raw) < minNested || (j+1 < len(b) && !csvFieldEnd[b[j+1]]) || !interesting(raw) {
+		// Of no interest; or no CSV field, whose closing quote a delimiter
+		// or the end of the line follows ("…"0 is a string and a word).
 		return min(j+1, len(b)), false
 	}
 	if !p.tooDeep(lvl) {
