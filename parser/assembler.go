@@ -101,10 +101,9 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 			// The value of "body=" / "response:": a pretty-printed object
 			// starting on the next line belongs to the held line's record.
 			a.held = false
-			if d := opensRecord(line); d > 0 && a.lines+1 <= a.maxLines && len(a.buf)+1+len(line) < a.maxBytes {
-				a.buf = append(a.buf, '\n')
-				a.buf = append(a.buf, line...)
-				a.lines, a.balance = a.lines+1, d
+			if d := opensRecord(line); d > 0 && a.fits(line) {
+				a.appendLine(line)
+				a.balance = d
 				return
 			}
 			a.Flush(emit)
@@ -113,21 +112,20 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 		}
 		if a.wantOpen {
 			a.wantOpen = false
-			if string(bytes.TrimSpace(line)) != "(" || a.lines+1 > a.maxLines || len(a.buf)+1+len(line) > a.maxBytes {
+			if string(bytes.TrimSpace(line)) != "(" || !a.fits(line) {
 				a.Flush(emit) // an "Array" line that starts no print_r dump
 				a.Add(line, emit)
 				return
 			}
-			a.buf = append(a.buf, '\n')
-			a.buf = append(a.buf, line...)
-			a.lines, a.balance = a.lines+1, 1
+			a.appendLine(line)
+			a.balance = 1
 			return
 		}
 		if rest, ok := a.continuation(line); !ok {
 			a.Flush(emit)
 		} else {
 			line = rest
-			if a.lines+1 > a.maxLines || len(a.buf)+1+len(line) > a.maxBytes {
+			if !a.fits(line) {
 				balance, paren, prefix := a.balance+a.delta(line), a.paren, a.prefix
 				a.overflow()
 				if balance > 0 {
@@ -135,9 +133,7 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 				}
 				return
 			}
-			a.buf = append(a.buf, '\n')
-			a.buf = append(a.buf, line...)
-			a.lines++
+			a.appendLine(line)
 			a.balance += a.delta(line)
 			if a.balance <= 0 {
 				emit(a.buf)
@@ -180,6 +176,18 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 		return
 	}
 	a.start(line, d)
+}
+
+// fits reports whether the pending record, line appended, stays within the bounds.
+func (a *Assembler) fits(line []byte) bool {
+	return a.lines+1 <= a.maxLines && len(a.buf)+1+len(line) <= a.maxBytes
+}
+
+// appendLine appends line to the pending record.
+func (a *Assembler) appendLine(line []byte) {
+	a.buf = append(a.buf, '\n')
+	a.buf = append(a.buf, line...)
+	a.lines++
 }
 
 func (a *Assembler) start(line []byte, balance int) {
@@ -325,10 +333,9 @@ func (a *Assembler) reset() {
 // starts on the next line — one record, so that an error code in both the
 // X-Error-Code header and the body counts once. Any other line ends it.
 func (a *Assembler) addHTTP(line []byte, emit func(record []byte)) {
-	fits := a.lines+1 <= a.maxLines && len(a.buf)+1+len(line) < a.maxBytes
 	body := 0
 	switch {
-	case !fits:
+	case !a.fits(line):
 	case a.http == 1 && headerLine(line):
 		body = -1
 	case a.http == 1 && emptyHTTPLine(line):
@@ -343,9 +350,7 @@ func (a *Assembler) addHTTP(line []byte, emit func(record []byte)) {
 		a.Add(line, emit)
 		return
 	}
-	a.buf = append(a.buf, '\n')
-	a.buf = append(a.buf, line...)
-	a.lines++
+	a.appendLine(line)
 	if body < 0 {
 		return
 	}

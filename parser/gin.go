@@ -23,30 +23,15 @@ func ginAccess(b []byte) Envelope {
 	if k < 0 {
 		return Envelope{}
 	}
-	i = ginBlanks(b, i+k+1)
+	i = skipBlanksColours(b, i+k+1)
 	if i+3 > len(b) || !isDigit(b[i]) || !isDigit(b[i+1]) || !isDigit(b[i+2]) {
 		return Envelope{}
 	}
 	status := int(b[i]-'0')*100 + int(b[i+1]-'0')*10 + int(b[i+2]-'0')
-	if j := ginBlanks(b, i+3); j >= len(b) || b[j] != '|' || status < 100 || status > 599 {
+	if j := skipBlanksColours(b, i+3); j >= len(b) || b[j] != '|' || status < 100 || status > 599 {
 		return Envelope{}
 	}
 	return Envelope{Kind: Response, Code: status}
-}
-
-// ginBlanks skips the blanks and colour codes around a field of a gin line.
-func ginBlanks(b []byte, i int) int {
-	for k := 0; i < len(b) && k < 8; k++ {
-		switch b[i] {
-		case ' ':
-			i++
-		case 0x1b:
-			i = skipANSI(b, i)
-		default:
-			return i
-		}
-	}
-	return i
 }
 
 // ginTag returns the length of the tag that starts a gin or KrakenD access

@@ -345,14 +345,7 @@ func accessStatusAfter(b []byte, q int) bool {
 	if q >= len(b) {
 		return false
 	}
-	i := q + 1
-	for i < len(b) && (class[b[i]] == clSpace || b[i] == 0x1b) {
-		if b[i] == 0x1b {
-			i = skipANSI(b, i) // a coloured status
-			continue
-		}
-		i++
-	}
+	i := skipBlanksColours(b, q+1) // a coloured status too
 	return i+3 <= len(b) && b[i] >= '1' && b[i] <= '5' && isDigit(b[i+1]) && isDigit(b[i+2]) &&
 		(i+3 == len(b) || !isDigit(b[i+3]))
 }

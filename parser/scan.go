@@ -455,6 +455,19 @@ var blankOrEsc = func() (t [256]bool) {
 	return t
 }()
 
+// skipBlanksColours skips blanks and the colour codes among them, which read
+// as blanks.
+func skipBlanksColours(b []byte, i int) int {
+	for i < len(b) && blankOrEsc[b[i]] {
+		if b[i] == 0x1b {
+			i = skipANSI(b, i)
+		} else {
+			i++
+		}
+	}
+	return i
+}
+
 // value is what follows a key's separator.
 type value struct {
 	vk         vkind
