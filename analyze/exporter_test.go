@@ -14,15 +14,22 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/secondme/secondme_error_exporter/config"
+	"github.com/secondme/secondme_error_exporter/containerlog"
 	"github.com/secondme/secondme_error_exporter/exporter"
 )
 
 // --format=prometheus prints exactly what the real exporter exposes after
 // tailing the same file from the beginning (for the families it prints).
-// Both the multi-line and the line-by-line reading are checked.
+// Both the multi-line and the line-by-line reading are checked, and the
+// same log as Kubernetes writes it (CRI lines, long lines split in pieces).
 func TestPrometheusFormatMatchesExporter(t *testing.T) {
-	for _, multiline := range []bool{true, false} {
-		t.Run(fmt.Sprintf("multiline=%v", multiline), func(t *testing.T) {
+	var unwrapped string // the multi-line reading of the raw log
+	for _, tc := range []struct {
+		multiline bool
+		format    string
+	}{{true, "raw"}, {false, "raw"}, {true, "cri"}} {
+		multiline := tc.multiline
+		t.Run(fmt.Sprintf("multiline=%v,format=%s", multiline, tc.format), func(t *testing.T) {
 			dir := t.TempDir()
 			logPath := filepath.Join(dir, "app.log")
 			data, err := os.ReadFile(incidentLog)
@@ -37,12 +44,15 @@ func TestPrometheusFormatMatchesExporter(t *testing.T) {
 			data = append(data, "2026-11-24T10:30:00Z body={\n  \"code\": 500,\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3,\n"+
 				"  \"d\": 4,\n  \"error_code\": \"internal.error\"\n}\n"...)
 			data = append(data, `{"code":403,"error_code":"apikey.permission.denied"}`...)
+			if tc.format == "cri" {
+				data = criWrap(data, 200)
+			}
 			if err := os.WriteFile(logPath, data, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			cfgPath := filepath.Join(dir, "exporter.yml")
 			cfg := fmt.Sprintf("global:\n  start: beginning\n  max_record_bytes: 1KiB\n  multiline_max_lines: 5\n"+
-				"inputs:\n  - name: app\n    paths: [%q]\n    multiline: %v\n", logPath, multiline)
+				"inputs:\n  - name: app\n    paths: [%q]\n    multiline: %v\n    format: %s\n", logPath, multiline, tc.format)
 			if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -52,9 +62,16 @@ func TestPrometheusFormatMatchesExporter(t *testing.T) {
 			c.Inputs, c.Format = []string{logPath}, FormatPrometheus
 			c.Scan.Source, c.Scan.Multiline, c.Scan.MaxRecordBytes = "app", multiline, 1024
 			c.Scan.MultilineMaxLines = 5
+			c.Scan.Format, _ = containerlog.ParseFormat(tc.format)
 			var analyzed bytes.Buffer
 			if err := Run(context.Background(), c, &analyzed); err != nil {
 				t.Fatal(err)
+			}
+			switch {
+			case tc.format == "raw" && multiline:
+				unwrapped = analyzed.String()
+			case tc.format == "cri" && analyzed.String() != unwrapped:
+				t.Errorf("the CRI-wrapped log reads differently from the raw one:\n%s", firstDiff(analyzed.String(), unwrapped))
 			}
 			res, err := Scan(context.Background(), []Input{ReaderInput(logPath, bytes.NewReader(data))}, c.Scan)
 			if err != nil {
@@ -120,4 +137,27 @@ func TestPrometheusFormatMatchesExporter(t *testing.T) {
 			}
 		})
 	}
+}
+
+// criWrap writes data as containerd writes a container's output: each line
+// prefixed with a time, the stream and a tag, split into pieces of at most
+// piece bytes (tag P) and ended by one tagged F. A last line without a
+// newline stays without one.
+func criWrap(data []byte, piece int) []byte {
+	var out []byte
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	for i, line := range lines {
+		nl := bytes.HasSuffix(line, []byte("\n"))
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		ts := fmt.Sprintf("2026-11-24T10:%02d:%02d.%09dZ stdout ", i/60%60, i%60, i)
+		for len(line) > piece {
+			out = append(append(append(out, ts+"P "...), line[:piece]...), '\n')
+			line = line[piece:]
+		}
+		out = append(append(out, ts+"F "...), line...)
+		if nl {
+			out = append(out, '\n')
+		}
+	}
+	return out
 }

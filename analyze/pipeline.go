@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/secondme/secondme_error_exporter/containerlog"
 	"github.com/secondme/secondme_error_exporter/parser"
 )
 
@@ -118,7 +119,12 @@ func (s *scanner) scanInput(ctx context.Context, in Input) (InputStats, error) {
 		sp.asm = parser.NewAssembler(s.opts.MultilineMaxLines, s.opts.MultilineMaxBytes)
 		sp.asm.OnOverflow = func(int, int) { sp.event(event{kind: evOverflow}) }
 	}
+	if s.opts.Format != containerlog.Raw {
+		sp.dec = containerlog.NewDecoder(s.opts.Format, s.opts.MaxRecordBytes)
+		sp.dec.OnOverflow = func() { sp.event(event{kind: evOversized}) }
+	}
 	sp.emitFn = sp.emit
+	sp.contentFn = func(line []byte, _ int64) { sp.content(line) }
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -158,14 +164,16 @@ func (s *scanner) scanInput(ctx context.Context, in Input) (InputStats, error) {
 type splitter struct {
 	opts              Options
 	r                 io.Reader
+	dec               *containerlog.Decoder // nil for raw input
 	asm               *parser.Assembler
 	free, work, order chan *batch
 	cur               *batch
 	line              []byte // the line being handed to the assembler
 	lineOff           int
-	emitFn            func([]byte) // sp.emit, bound once: no closure per line
-	carry             []byte       // an incomplete last line, moved to the next batch
-	discarding        bool         // inside an oversized line, up to its newline
+	emitFn            func([]byte)        // sp.emit, bound once: no closure per line
+	contentFn         func([]byte, int64) // sp.content, likewise
+	carry             []byte              // an incomplete last line, moved to the next batch
+	discarding        bool                // inside an oversized line, up to its newline
 	maxRec            int
 }
 
@@ -216,8 +224,11 @@ func (sp *splitter) run(ctx context.Context) {
 	if sp.cur == nil {
 		sp.next()
 	}
+	sp.line = nil
+	if sp.dec != nil {
+		sp.dec.Flush(sp.contentFn)
+	}
 	if sp.asm != nil {
-		sp.line = nil
 		sp.asm.Flush(sp.emitFn)
 	}
 	if err == nil && len(sp.carry) > 0 && !sp.discarding {
@@ -313,10 +324,20 @@ func (sp *splitter) addLine(line []byte, off int) {
 		sp.event(event{kind: evOversized})
 		return
 	}
-	if sp.asm == nil {
-		sp.event(event{kind: evRecord, off: off, n: len(line)})
+	sp.line, sp.lineOff = line, off
+	if sp.dec != nil {
+		sp.dec.Add(line, 0, sp.contentFn)
 		return
 	}
-	sp.line, sp.lineOff = line, off
+	sp.content(line)
+}
+
+// content takes a line the application wrote: the physical line, or what
+// the container log decoder made of one or more of them.
+func (sp *splitter) content(line []byte) {
+	if sp.asm == nil {
+		sp.emit(line)
+		return
+	}
 	sp.asm.Add(line, sp.emitFn)
 }

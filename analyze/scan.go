@@ -13,6 +13,7 @@ import (
 	"github.com/secondme/secondme_error_exporter/analyze/timestamp"
 	"github.com/secondme/secondme_error_exporter/catalog"
 	"github.com/secondme/secondme_error_exporter/config"
+	"github.com/secondme/secondme_error_exporter/containerlog"
 	"github.com/secondme/secondme_error_exporter/metrics"
 	"github.com/secondme/secondme_error_exporter/parser"
 )
@@ -32,6 +33,10 @@ type Options struct {
 	Multiline         bool
 	MultilineMaxLines int
 	MultilineMaxBytes int
+	// Format is how the input wraps the application's lines (an exporter
+	// input's format): CRI and Docker lines are unwrapped and their pieces
+	// joined within MaxRecordBytes.
+	Format containerlog.Format
 	// Location applies to event times written without a zone.
 	Location *time.Location
 	// Resolution is the width of the fine time buckets the timed envelopes

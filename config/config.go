@@ -23,6 +23,7 @@ import (
 	"go.yaml.in/yaml/v2"
 
 	"github.com/secondme/secondme_error_exporter/catalog"
+	"github.com/secondme/secondme_error_exporter/containerlog"
 )
 
 // DefaultSource is the source label of the inputs given with --tail.path.
@@ -186,6 +187,11 @@ type Input struct {
 	// Multiline joins pretty-printed JSON spread over several lines into
 	// one record before it is parsed.
 	Multiline bool `yaml:"multiline"`
+	// Format is how the files wrap the application's lines: raw (the
+	// default), cri (Kubernetes' /var/log/pods) or docker (Docker's json-file
+	// driver). cri and docker lines are unwrapped and their partial pieces
+	// joined before anything else reads them.
+	Format string `yaml:"format,omitempty"`
 }
 
 // DefaultInput is the zero input: every field is explicit or inherited.
@@ -214,6 +220,9 @@ func (in *Input) validate() error {
 	}
 	if len(in.Paths) == 0 {
 		return fmt.Errorf("input %q: no paths", in.Name)
+	}
+	if _, err := containerlog.ParseFormat(in.Format); err != nil {
+		return fmt.Errorf("input %q: %w", in.Name, err)
 	}
 	seen := map[string]bool{}
 	for _, p := range in.Paths {
@@ -380,15 +389,15 @@ func LoadFileWithDefaults(path string, g GlobalConfig) (*Config, error) {
 
 // FromFlags builds the configuration of the simple case: every --tail.path
 // glob in one input named DefaultSource, joining pretty-printed records if
-// multiline (--tail.multiline).
-func FromFlags(paths []string, catalogFile string, multiline bool, g GlobalConfig) (*Config, error) {
+// multiline (--tail.multiline), its lines wrapped in format (--tail.format).
+func FromFlags(paths []string, catalogFile string, multiline bool, format string, g GlobalConfig) (*Config, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no inputs: give --tail.path or --config.file")
 	}
 	cfg := &Config{
 		Global:      g,
 		CatalogFile: catalogFile,
-		Inputs:      []Input{{Name: DefaultSource, Paths: append([]string(nil), paths...), Multiline: multiline}},
+		Inputs:      []Input{{Name: DefaultSource, Paths: append([]string(nil), paths...), Multiline: multiline, Format: format}},
 	}
 	if err := cfg.Resolve(); err != nil {
 		return nil, err

@@ -32,6 +32,7 @@ func TestBadConfigs(t *testing.T) {
 		"bad_glob.bad.yml":             `parsing testdata/bad_glob.bad.yml: input "app": bad glob "/var/log/[app.log": syntax error in pattern`,
 		"shared_path.bad.yml":          `parsing testdata/shared_path.bad.yml: path "/var/log/app.log" is in inputs "app" and "other"`,
 		"bad_start.bad.yml":            `parsing testdata/bad_start.bad.yml: unknown start position "middle" (want "end" or "beginning")`,
+		"bad_format.bad.yml":           `parsing testdata/bad_format.bad.yml: input "pods": unknown log format "json-file" (want raw, cri or docker)`,
 		"small_record.bad.yml":         "parsing testdata/small_record.bad.yml: global: max_record_bytes must be between 1KiB and 64MiB, got 100",
 		"bad_size.bad.yml":             `parsing testdata/bad_size.bad.yml: invalid size "lots": units: invalid lots`,
 		"negative_unknown.bad.yml":     "parsing testdata/negative_unknown.bad.yml: global: max_unknown_codes must not be negative, got -1",
@@ -165,18 +166,21 @@ inputs:
 }
 
 func TestFromFlags(t *testing.T) {
-	cfg, err := FromFlags([]string{"/var/log/a/*.log", "/var/log/b.log"}, "", true, DefaultGlobalConfig)
+	cfg, err := FromFlags([]string{"/var/log/a/*.log", "/var/log/b.log"}, "", true, "cri", DefaultGlobalConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Inputs) != 1 || cfg.Inputs[0].Name != DefaultSource || len(cfg.Inputs[0].Paths) != 2 || !cfg.Inputs[0].Multiline {
+	if len(cfg.Inputs) != 1 || cfg.Inputs[0].Name != DefaultSource || len(cfg.Inputs[0].Paths) != 2 || !cfg.Inputs[0].Multiline || cfg.Inputs[0].Format != "cri" {
 		t.Fatalf("inputs = %+v", cfg.Inputs)
 	}
-	if _, err := FromFlags(nil, "", false, DefaultGlobalConfig); err == nil || err.Error() != "no inputs: give --tail.path or --config.file" {
+	if _, err := FromFlags(nil, "", false, "", DefaultGlobalConfig); err == nil || err.Error() != "no inputs: give --tail.path or --config.file" {
 		t.Fatalf("no paths: err = %v", err)
 	}
-	if _, err := FromFlags([]string{"/a/[x"}, "", false, DefaultGlobalConfig); err == nil {
+	if _, err := FromFlags([]string{"/a/[x"}, "", false, "", DefaultGlobalConfig); err == nil {
 		t.Fatal("bad glob accepted")
+	}
+	if _, err := FromFlags([]string{"/a/x"}, "", false, "json-file", DefaultGlobalConfig); err == nil || err.Error() != `input "default": unknown log format "json-file" (want raw, cri or docker)` {
+		t.Fatalf("bad format: err = %v", err)
 	}
 }
 

@@ -37,7 +37,7 @@ func TestREADMEExample(t *testing.T) {
 	if cfg.Global != want {
 		t.Errorf("the README example's global section should show the defaults:\n got  %+v\n want %+v", cfg.Global, want)
 	}
-	if len(cfg.Inputs) != 2 || cfg.Inputs[1].Start != StartBeginning || !cfg.Inputs[0].Multiline {
+	if len(cfg.Inputs) != 3 || cfg.Inputs[1].Start != StartBeginning || !cfg.Inputs[0].Multiline || cfg.Inputs[2].Format != "cri" {
 		t.Errorf("inputs = %+v", cfg.Inputs)
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/prometheus/exporter-toolkit/web"
 
 	"github.com/secondme/secondme_error_exporter/config"
+	"github.com/secondme/secondme_error_exporter/containerlog"
 	"github.com/secondme/secondme_error_exporter/metrics"
 	"github.com/secondme/secondme_error_exporter/parser"
 	"github.com/secondme/secondme_error_exporter/tailer"
@@ -43,6 +44,9 @@ type Options struct {
 	// TailMultiline joins pretty-printed records in TailPaths mode (a
 	// configuration file sets multiline per input).
 	TailMultiline bool
+	// TailFormat is how the files of TailPaths wrap their lines (raw, cri,
+	// docker; a configuration file sets format per input).
+	TailFormat string
 	// CatalogFile extends the embedded catalog in TailPaths mode (a
 	// configuration file names its own).
 	CatalogFile string
@@ -182,13 +186,13 @@ func (e *Exporter) loadConfig() (*config.Config, error) {
 		if len(e.opts.TailPaths) > 0 {
 			return nil, errors.New("--tail.path and --config.file are mutually exclusive")
 		}
-		if e.opts.CatalogFile != "" || e.opts.TailMultiline {
+		if e.opts.CatalogFile != "" || e.opts.TailMultiline || (e.opts.TailFormat != "" && e.opts.TailFormat != "raw") {
 			// Ignoring them would leave the user believing they apply.
-			return nil, errors.New("--catalog.file and --tail.multiline go with --tail.path; a configuration file sets catalog_file, and multiline per input")
+			return nil, errors.New("--catalog.file, --tail.multiline and --tail.format go with --tail.path; a configuration file sets catalog_file, and multiline and format per input")
 		}
 		return config.LoadFileWithDefaults(e.opts.ConfigFile, e.opts.Global)
 	}
-	return config.FromFlags(e.opts.TailPaths, e.opts.CatalogFile, e.opts.TailMultiline, e.opts.Global)
+	return config.FromFlags(e.opts.TailPaths, e.opts.CatalogFile, e.opts.TailMultiline, e.opts.TailFormat, e.opts.Global)
 }
 
 // CheckConfig loads the configuration the daemon would run with and
@@ -256,11 +260,13 @@ func (e *Exporter) apply(cfg *config.Config) error {
 		if in.Start == config.StartBeginning {
 			start = tailer.StartBeginning
 		}
+		format, _ := containerlog.ParseFormat(in.Format) // validated with the configuration
 		inputs = append(inputs, tailer.Input{
 			Name:      in.Name,
 			Globs:     slices.Clone(in.Paths),
 			Start:     start,
 			Multiline: in.Multiline,
+			Format:    format,
 		})
 	}
 	if err := e.tailer.SetInputs(inputs); err != nil {

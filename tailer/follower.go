@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/secondme/secondme_error_exporter/containerlog"
 )
 
 // headMax is how many leading bytes of a file form its fingerprint. It tells
@@ -47,11 +49,13 @@ type follower struct {
 	readOff     int64 // next byte to read from the file
 	lineEnd     int64 // just past the last line handed out or skipped
 	partial     []byte
-	discarding  bool // inside an oversized record, dropping up to its '\n'
+	discarding  bool                  // inside an oversized record, dropping up to its '\n'
+	dec         *containerlog.Decoder // nil for raw files
 	asm         assembler
 	pendStart   int64 // start of the oldest line held by asm, -1 if none
 	emitted     bool
 	emitFn      func([]byte)
+	contentFn   func([]byte, int64) // f.content, bound once
 	lastData    time.Time
 	orphanSince time.Time
 	failures    int
@@ -75,6 +79,7 @@ func newFollower(t *Tailer, c candidate, fh file) *follower {
 		f.emitted = true
 		t.hooks.Record(f.source, rec)
 	}
+	f.contentFn = f.content
 	return f
 }
 
@@ -210,7 +215,7 @@ func (f *follower) run() {
 			f.check()
 		}
 		got := f.fh != nil && f.readAvailable()
-		if got && f.asm != nil && f.asm.Pending() {
+		if got && f.holding() {
 			idle.Reset(f.t.opts.MultilineTimeout)
 		}
 		if f.stopped() {
@@ -398,6 +403,7 @@ func (f *follower) headInfo() (int, uint32) { return unpackHead(f.head.Load()) }
 // readAvailable reads until EOF (or a short read: the writer is idle) and
 // hands out every complete record. It reports whether any byte was read.
 func (f *follower) readAvailable() bool {
+	f.syncFormat()
 	ml := f.in.multiline.Load()
 	if ml && f.asm == nil {
 		f.asm = f.t.newAsm(f.multilineOverflow)
@@ -449,6 +455,21 @@ func (f *follower) readAvailable() bool {
 	return got
 }
 
+// syncFormat gives the follower the decoder of its input's format (which a
+// reload may change), handing out what the old one held.
+func (f *follower) syncFormat() {
+	format := containerlog.Format(f.in.format.Load())
+	if (f.dec == nil && format == containerlog.Raw) || (f.dec != nil && f.dec.Format() == format) {
+		return
+	}
+	f.flushAssembler()
+	f.dec = nil
+	if format != containerlog.Raw {
+		f.dec = containerlog.NewDecoder(format, f.t.maxRecord)
+		f.dec.OnOverflow = func() { f.t.hooks.Oversized(f.source) }
+	}
+}
+
 // atEOF checks for truncation: reading at an offset past the end returns 0.
 // It reports whether the file was truncated and is ready to be read from 0.
 func (f *follower) atEOF() bool {
@@ -493,10 +514,12 @@ func (f *follower) process(data []byte, base int64) int {
 		}
 		if len(line) > maxRec {
 			f.t.hooks.Oversized(f.source)
-		} else if f.asm == nil {
-			f.t.hooks.Record(f.source, line)
+		} else if f.dec != nil {
+			if !f.dec.Add(line, base+int64(start), f.contentFn) && f.dec.Mismatched() == 1 {
+				f.t.log.Warn("line not in the input's format; such lines are read as they are", "source", f.source, "format", f.dec.Format(), "offset", base+int64(start))
+			}
 		} else {
-			f.addLine(line, base+int64(start))
+			f.content(line, base+int64(start))
 		}
 		f.lineEnd = base + int64(pos)
 	}
@@ -517,6 +540,23 @@ func (f *follower) multilineOverflow() {
 		return
 	}
 	f.t.hooks.Oversized(f.source)
+}
+
+// content hands on a line the application wrote (a line of the file, or
+// what the container log decoder made of it), which starts at file offset
+// start.
+func (f *follower) content(line []byte, start int64) {
+	if f.asm == nil {
+		f.t.hooks.Record(f.source, line)
+		return
+	}
+	f.addLine(line, start)
+}
+
+// holding reports whether lines read are held, not yet handed out: the
+// pieces of a partial line, or the lines of a multi-line record.
+func (f *follower) holding() bool {
+	return (f.dec != nil && f.dec.Pending()) || (f.asm != nil && f.asm.Pending())
 }
 
 // addLine feeds the multi-line assembler and tracks the start of the oldest
@@ -540,14 +580,27 @@ func (f *follower) commit() {
 	if f.pendStart >= 0 && f.pendStart < off && f.asm != nil && f.asm.Pending() {
 		off = f.pendStart
 	}
+	if f.dec != nil {
+		if s := f.dec.PendingStart(); s >= 0 && s < off {
+			off = s
+		}
+	}
 	f.committed.Store(off)
 }
 
+// flushAssembler hands out what is held as it is (the file ended, was
+// truncated, or stayed idle): the decoder's partial lines, then the
+// assembler's record.
 func (f *follower) flushAssembler() {
-	if f.asm == nil || !f.asm.Pending() {
+	if !f.holding() {
 		return
 	}
-	f.asm.Flush(f.emitFn)
+	if f.dec != nil {
+		f.dec.Flush(f.contentFn)
+	}
+	if f.asm != nil && f.asm.Pending() {
+		f.asm.Flush(f.emitFn)
+	}
 	f.pendStart = -1
 	f.commit()
 }
@@ -634,7 +687,7 @@ func (f *follower) lost(why string) {
 	// What is held past the committed offset is re-read by whoever resumes
 	// from the kept position; handing it out at release would repeat it.
 	f.partial = f.partial[:0]
-	f.asm = nil
+	f.asm, f.dec = nil, nil
 	f.pendStart = -1
 	f.orphan.Store(true)
 	f.orphanSince = time.Time{}
@@ -680,10 +733,10 @@ func (f *follower) maybeRelease() bool {
 			line = line[:n-1]
 		}
 		if len(line) <= f.t.maxRecord {
-			if f.asm == nil {
-				f.t.hooks.Record(f.source, line)
+			if f.dec != nil {
+				f.dec.Add(line, f.lineEnd, f.contentFn)
 			} else {
-				f.asm.Add(line, f.emitFn)
+				f.content(line, f.lineEnd)
 			}
 		}
 		f.partial = f.partial[:0]

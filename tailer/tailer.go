@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/secondme/secondme_error_exporter/containerlog"
 )
 
 // Start says where to begin reading a file that has no saved position and
@@ -52,6 +54,10 @@ type Input struct {
 	Globs     []string
 	Start     Start
 	Multiline bool // join pretty-printed multi-line JSON records (parser.Assembler)
+	// Format is how the files wrap the application's lines (containerlog):
+	// CRI and Docker lines are unwrapped, their partial pieces joined within
+	// MaxRecordBytes, before the assembler or Hooks.Record sees them.
+	Format containerlog.Format
 }
 
 // Hooks receives what the tailer finds. The exporter implements it. Methods
@@ -136,7 +142,8 @@ func openOS(path string) (file, error) {
 type inputState struct {
 	cfg        Input
 	multiline  atomic.Bool // read by followers without Tailer.mu
-	scanned    bool        // initial scan done (Start applies only to it)
+	format     atomic.Uint32
+	scanned    bool // initial scan done (Start applies only to it)
 	ready      bool
 	deferStart map[fileID]bool // seen in the initial scan but not opened yet
 }
@@ -291,6 +298,7 @@ func (t *Tailer) SetInputs(inputs []Input) error {
 		}
 		in.cfg = cfg
 		in.multiline.Store(cfg.Multiline)
+		in.format.Store(uint32(cfg.Format))
 		delete(old, cfg.Name)
 		next = append(next, in)
 	}

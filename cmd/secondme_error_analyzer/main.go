@@ -25,6 +25,7 @@ import (
 	"github.com/secondme/secondme_error_exporter/analyze"
 	"github.com/secondme/secondme_error_exporter/catalog"
 	"github.com/secondme/secondme_error_exporter/config"
+	"github.com/secondme/secondme_error_exporter/containerlog"
 	"github.com/secondme/secondme_error_exporter/internal/buildinfo"
 )
 
@@ -59,6 +60,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		catalogFile = app.Flag("catalog.file", "Catalog extension file, as the exporter's.").String()
 		maxUnknown  = app.Flag("metrics.max-unknown-codes", "Distinct unknown codes before error_code=\"other\", as the exporter's.").Default(fmt.Sprint(def.Scan.MaxUnknownCodes)).Int()
 		maxRecord   = app.Flag("tail.max-record-bytes", "Longest record, as the exporter's.").Default("1MiB").Bytes()
+		logFormat   = app.Flag("tail.format", "How the input wraps the application's lines: raw, cri or docker, as the exporter's.").Default("raw").Enum(containerlog.Formats()...)
 		multiline   = app.Flag("multiline", "Join pretty-printed JSON spread over lines (an exporter input's multiline: true).").Default("true").Bool()
 		mlLines     = app.Flag("multiline.max-lines", "Most lines of a joined record.").Default(fmt.Sprint(def.Scan.MultilineMaxLines)).Int()
 		mlBytes     = app.Flag("multiline.max-bytes", "Most bytes of a joined record.").Default("1MiB").Bytes()
@@ -95,6 +97,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c.Scan.MaxUnknownCodes = *maxUnknown
 	c.Scan.MaxRecordBytes = int(*maxRecord)
 	c.Scan.Multiline = *multiline
+	c.Scan.Format, _ = containerlog.ParseFormat(*logFormat) // one of Formats()
 	c.Scan.MultilineMaxLines = *mlLines
 	c.Scan.MultilineMaxBytes = int(*mlBytes)
 	c.Scan.Logger = logger

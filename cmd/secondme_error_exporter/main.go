@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
 
 	"github.com/secondme/secondme_error_exporter/config"
+	"github.com/secondme/secondme_error_exporter/containerlog"
 	"github.com/secondme/secondme_error_exporter/demo"
 	"github.com/secondme/secondme_error_exporter/exporter"
 	"github.com/secondme/secondme_error_exporter/internal/buildinfo"
@@ -58,6 +59,7 @@ func runExporter(ctx context.Context, args []string) int {
 		configCheck = app.Flag("config.check", "Validate the configuration (and its catalog file), print it and exit.").Bool()
 		tailPaths   = app.Flag("tail.path", "Glob of log files to tail, repeatable; all of them form the source \"default\".").Strings()
 		tailML      = app.Flag("tail.multiline", "Join JSON (or a Python dict, a PHP dump) pretty-printed over several lines into one record, as an input's multiline: true does.").Bool()
+		tailFormat  = app.Flag("tail.format", "How the files wrap the application's lines: raw, cri (Kubernetes /var/log/pods) or docker (json-file driver); cri and docker partial lines are joined. An input's format: does the same.").Default("raw").Enum(containerlog.Formats()...)
 		tailStart   = app.Flag("tail.start", "Where to start reading a file that has no saved position: end or beginning.").Default("end").Enum("end", "beginning")
 		tailPoll    = app.Flag("tail.poll", "Poll files instead of using inotify (NFS, some overlay filesystems).").Bool()
 		positions   = app.Flag("tail.positions-file", "File keeping the read offset of every file across restarts (empty: none).").String()
@@ -97,6 +99,7 @@ func runExporter(ctx context.Context, args []string) int {
 		ConfigFile:    *configFile,
 		TailPaths:     *tailPaths,
 		TailMultiline: *tailML,
+		TailFormat:    *tailFormat,
 		CatalogFile:   *catalogFile,
 		Global:        global,
 		Web:           webFlags,
