@@ -3,8 +3,11 @@ package containerlog
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/secondme/secondme_error_exporter/parser"
 )
 
 type got struct {
@@ -247,4 +250,31 @@ func FuzzDecoder(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHeldOutCRIFile: the held-out corpus' only CRI file, whose access line
+// containerd split in two pieces, reads as its writer expected once
+// unwrapped (read raw, it is an exception of the parser's held-out test).
+func TestHeldOutCRIFile(t *testing.T) {
+	data, err := os.ReadFile("../parser/testdata/heldout/records/gateway_8.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewDecoder(CRI, 1<<20)
+	p := parser.New(nil)
+	var got []string
+	emit := func(c []byte, _ int64) {
+		if e := p.Parse(c); e.Kind != parser.None {
+			got = append(got, fmt.Sprintf("%v %s %d", e.Kind, e.ErrorCode, e.Code))
+		}
+	}
+	for _, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		if !d.Add([]byte(l), 0, emit) {
+			t.Errorf("not a CRI line: %q", l)
+		}
+	}
+	d.Flush(emit)
+	if want := []string{"error oauth2.refresh_token.expired 401"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
 }
