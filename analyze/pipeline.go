@@ -297,7 +297,7 @@ func (sp *splitter) split(ctx context.Context) error {
 		if len(rest) > sp.maxRec+1 {
 			// More than a record plus "\r" without a newline: too long
 			// whatever follows (the tailer's rule).
-			sp.event(event{kind: evOversized})
+			sp.oversized(rest)
 			sp.discarding = true
 			rest = nil
 		}
@@ -314,6 +314,15 @@ func (sp *splitter) split(ctx context.Context) error {
 	}
 }
 
+// oversized counts a physical line too long to be read, starting with
+// prefix, once per line of the application's that it is a piece of (the
+// container log decoder drops that line).
+func (sp *splitter) oversized(prefix []byte) {
+	if sp.dec == nil || sp.dec.Skip(prefix) {
+		sp.event(event{kind: evOversized})
+	}
+}
+
 // addLine handles one physical line (without its "\n") at offset off of the
 // current batch's buffer.
 func (sp *splitter) addLine(line []byte, off int) {
@@ -321,7 +330,7 @@ func (sp *splitter) addLine(line []byte, off int) {
 		line = line[:n-1]
 	}
 	if len(line) > sp.maxRec {
-		sp.event(event{kind: evOversized})
+		sp.oversized(line)
 		return
 	}
 	sp.line, sp.lineOff = line, off

@@ -88,6 +88,9 @@ func (o *Options) validate() error {
 	case o.Multiline && (o.MultilineMaxBytes < config.MinRecordBytes || o.MultilineMaxBytes > config.MaxRecordBytes):
 		return fmt.Errorf("multiline max bytes must be between %d and %d, got %d",
 			config.MinRecordBytes, config.MaxRecordBytes, o.MultilineMaxBytes)
+	case o.Format == containerlog.Docker && o.MaxRecordBytes < containerlog.MinDockerRecordBytes:
+		return fmt.Errorf("format docker needs max record bytes of at least %d (the json-file driver's escaped pieces), got %d",
+			containerlog.MinDockerRecordBytes, o.MaxRecordBytes)
 	case o.Resolution < time.Second || o.Resolution%time.Second != 0:
 		return fmt.Errorf("resolution must be a whole number of seconds, at least 1s, got %s", o.Resolution)
 	}

@@ -11,6 +11,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/secondme/secondme_error_exporter/analyze/internal/corpusgen"
+	"github.com/secondme/secondme_error_exporter/containerlog"
 )
 
 func scanBytes(t testing.TB, b []byte, opts Options) *Result {
@@ -211,11 +212,12 @@ func TestScanHonoursContext(t *testing.T) {
 
 func TestOptionsValidation(t *testing.T) {
 	cases := map[string]func(o *Options){
-		"empty source":       func(o *Options) { o.Source = "" },
-		"negative unknown":   func(o *Options) { o.MaxUnknownCodes = -1 },
-		"tiny record":        func(o *Options) { o.MaxRecordBytes = 10 },
-		"one-line multiline": func(o *Options) { o.MultilineMaxLines = 1 },
-		"sub-second buckets": func(o *Options) { o.Resolution = 500 * time.Millisecond },
+		"empty source":         func(o *Options) { o.Source = "" },
+		"negative unknown":     func(o *Options) { o.MaxUnknownCodes = -1 },
+		"tiny record":          func(o *Options) { o.MaxRecordBytes = 10 },
+		"one-line multiline":   func(o *Options) { o.MultilineMaxLines = 1 },
+		"sub-second buckets":   func(o *Options) { o.Resolution = 500 * time.Millisecond },
+		"docker, small record": func(o *Options) { o.Format, o.MaxRecordBytes = containerlog.Docker, 64<<10 },
 	}
 	for name, mod := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -33,6 +33,7 @@ func TestBadConfigs(t *testing.T) {
 		"shared_path.bad.yml":          `parsing testdata/shared_path.bad.yml: path "/var/log/app.log" is in inputs "app" and "other"`,
 		"bad_start.bad.yml":            `parsing testdata/bad_start.bad.yml: unknown start position "middle" (want "end" or "beginning")`,
 		"bad_format.bad.yml":           `parsing testdata/bad_format.bad.yml: input "pods": unknown log format "json-file" (want raw, cri or docker)`,
+		"docker_small_record.bad.yml":  `parsing testdata/docker_small_record.bad.yml: input "docker": format docker needs max_record_bytes of at least 128KiB (the json-file driver's escaped pieces), got 65536`,
 		"small_record.bad.yml":         "parsing testdata/small_record.bad.yml: global: max_record_bytes must be between 1KiB and 64MiB, got 100",
 		"bad_size.bad.yml":             `parsing testdata/bad_size.bad.yml: invalid size "lots": units: invalid lots`,
 		"negative_unknown.bad.yml":     "parsing testdata/negative_unknown.bad.yml: global: max_unknown_codes must not be negative, got -1",

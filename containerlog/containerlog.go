@@ -157,6 +157,34 @@ func (d *Decoder) trim(h *held) {
 	}
 }
 
+// MinDockerRecordBytes is the least record bound a Docker input needs: the
+// json-file driver writes pieces of at most 16 KiB of text, which JSON
+// escaping may grow up to six times (\u0000 for a control byte). With a
+// bound at least this large no piece is too long to be read; Skip cannot
+// tell a Docker piece's stream, which is written after its text.
+const MinDockerRecordBytes = 128 << 10
+
+// Skip is told of a line of the file too long to be read, by its first
+// bytes. The application's line it is a piece of is dropped: a CRI piece
+// tagged P makes the rest of that line skipped up to its last piece, one
+// tagged F ends it. Skip reports whether the caller should count a dropped
+// line: not for a further piece of a line already dropped (and counted).
+func (d *Decoder) Skip(prefix []byte) (count bool) {
+	if d.format != CRI {
+		return true
+	}
+	_, stream, partial, ok := cri(prefix)
+	if !ok {
+		return true
+	}
+	h := &d.held[stream]
+	count = !h.skipping
+	h.on = false
+	d.trim(h)
+	h.skipping = partial
+	return count
+}
+
 // Pending reports whether partial pieces are held.
 func (d *Decoder) Pending() bool { return d.held[0].on || d.held[1].on }
 

@@ -278,3 +278,32 @@ func TestHeldOutCRIFile(t *testing.T) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }
+
+// TestSkip: a piece too long to be read drops its line, counted once.
+func TestSkip(t *testing.T) {
+	ts := "2026-11-24T10:00:00Z"
+	d := NewDecoder(CRI, 1<<20)
+	var out []string
+	emit := func(c []byte, _ int64) { out = append(out, string(c)) }
+	d.Add([]byte(ts+" stdout P held"), 0, emit)
+	counts := []bool{
+		d.Skip([]byte(ts + " stdout P xxxx")), // the line is dropped: count it
+		d.Skip([]byte(ts + " stdout P xxxx")), // a further piece: counted already
+	}
+	d.Add([]byte(ts+" stderr F other stream"), 0, emit)
+	d.Add([]byte(ts+" stdout P yyyy"), 0, emit) // the rest of the dropped line
+	d.Add([]byte(ts+" stdout F zzzz"), 0, emit)
+	d.Add([]byte(ts+" stdout F next"), 0, emit)
+	d.Add([]byte(ts+" stdout P held again"), 0, emit)
+	counts = append(counts,
+		d.Skip([]byte(ts+" stdout F xxxx")), // its last piece: the held line is dropped
+		d.Skip([]byte("no CRI prefix")),
+	)
+	d.Add([]byte(ts+" stdout F last"), 0, emit)
+	if fmt.Sprint(counts) != "[true false true true]" || fmt.Sprint(out) != "[other stream next last]" || d.Pending() {
+		t.Fatalf("counts %v, out %q", counts, out)
+	}
+	if !NewDecoder(Docker, 1<<20).Skip([]byte(`{"log":"xxx`)) {
+		t.Fatal("a Docker line is counted by its caller")
+	}
+}

@@ -116,19 +116,27 @@ func TestContainerPartialIdleFlush(t *testing.T) {
 	waitFor(t, "committed past the piece", func() bool { return tl.Stats()["app"].LagBytes == 0 })
 }
 
-// TestContainerOverflow: pieces adding up to more than MaxRecordBytes are
-// dropped and counted as oversized; the lines after them are read.
+// TestContainerOverflow: a line whose pieces add up to more than
+// MaxRecordBytes, or one of whose pieces is longer than that on its own, is
+// dropped and counted once as oversized; the lines after it are read.
 func TestContainerOverflow(t *testing.T) {
-	_, path := tempLog(t, "0.log")
-	writeFile(t, path, criLines(strings.Repeat("x", 3000)+"\nnext", 1000))
-	r := newRecorder()
-	opts := fastOpts(r)
-	opts.MaxRecordBytes = 2048
-	startTailer(t, opts, Input{Name: "app", Globs: []string{path}, Start: StartBeginning, Format: containerlog.CRI})
-	waitFor(t, "next", func() bool { got := r.get("app"); return len(got) > 0 && got[len(got)-1] == "next" })
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.records["app"]) != 1 || r.oversized["app"] != 1 {
-		t.Fatalf("records %q, oversized %d; want [next], 1", r.records["app"], r.oversized["app"])
+	for _, c := range []struct {
+		name  string
+		piece int
+	}{{"joined too long", 1000}, {"pieces too long", 1500}} {
+		t.Run(c.name, func(t *testing.T) {
+			_, path := tempLog(t, "0.log")
+			writeFile(t, path, criLines(strings.Repeat("x", 4000)+"\nnext", c.piece))
+			r := newRecorder()
+			opts := fastOpts(r)
+			opts.MaxRecordBytes = 1200 // 1 500-byte pieces don't fit, four 1 000-byte ones don't once joined
+			startTailer(t, opts, Input{Name: "app", Globs: []string{path}, Start: StartBeginning, Format: containerlog.CRI})
+			waitFor(t, "next", func() bool { got := r.get("app"); return len(got) > 0 && got[len(got)-1] == "next" })
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			if len(r.records["app"]) != 1 || r.oversized["app"] != 1 {
+				t.Fatalf("records %q, oversized %d; want [next], 1", r.records["app"], r.oversized["app"])
+			}
+		})
 	}
 }

@@ -513,7 +513,7 @@ func (f *follower) process(data []byte, base int64) int {
 			line = line[:n-1]
 		}
 		if len(line) > maxRec {
-			f.t.hooks.Oversized(f.source)
+			f.oversized(line)
 		} else if f.dec != nil {
 			if !f.dec.Add(line, base+int64(start), f.contentFn) && f.dec.Mismatched() == 1 {
 				f.t.log.Warn("line not in the input's format; such lines are read as they are", "source", f.source, "format", f.dec.Format(), "offset", base+int64(start))
@@ -526,7 +526,7 @@ func (f *follower) process(data []byte, base int64) int {
 	// More than a record plus "\r" without '\n': too long whatever follows.
 	if len(data)-pos > maxRec+1 {
 		f.discarding = true
-		f.t.hooks.Oversized(f.source)
+		f.oversized(data[pos:])
 		f.commit()
 		return len(data)
 	}
@@ -540,6 +540,14 @@ func (f *follower) multilineOverflow() {
 		return
 	}
 	f.t.hooks.Oversized(f.source)
+}
+
+// oversized counts a line of the file too long to be read (prefix is its
+// start), once per line of the application's that it is a piece of.
+func (f *follower) oversized(prefix []byte) {
+	if f.dec == nil || f.dec.Skip(prefix) {
+		f.t.hooks.Oversized(f.source)
+	}
 }
 
 // content hands on a line the application wrote (a line of the file, or
