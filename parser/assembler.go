@@ -247,12 +247,21 @@ func linePrefix(first, line []byte) int {
 
 // continues reports whether line continues the pending record. In a PHP dump
 // every indented line does, blank lines (print_r puts one after a nested
-// array) and the closing ")" too.
+// array) and the closing ")" too. In JSON a blank line does only inside an
+// empty array or object: Apple's JSONSerialization prints one as "[", a
+// blank line, "]".
 func (a *Assembler) continues(line []byte) bool {
 	if a.paren {
 		return len(line) == 0 || line[0] == ' ' || line[0] == '\t' || line[0] == ')' || line[0] == '\r'
 	}
-	return isContinuation(line)
+	return isContinuation(line) || (blankEnd(line) == 0 && opensEmpty(a.buf))
+}
+
+// opensEmpty reports whether the record so far ends with an opening bracket,
+// trailing blanks aside.
+func opensEmpty(rec []byte) bool {
+	e := blankEnd(rec)
+	return e > 0 && (rec[e-1] == '[' || rec[e-1] == '{')
 }
 
 // delta is the balance change of a line: braces outside strings, or in a PHP

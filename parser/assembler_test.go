@@ -37,6 +37,14 @@ func TestAssembler(t *testing.T) {
 			lines: []string{"{", `  "err": {`, `    "data": {"code": 500}`, "  },", `  "msg": "a } in a string"`, "}"},
 			want:  []string{"{\n  \"err\": {\n    \"data\": {\"code\": 500}\n  },\n  \"msg\": \"a } in a string\"\n}"},
 		},
+		"apple JSONSerialization: a blank line in an empty array or object": {
+			lines: []string{"{", `  "data" : {`, `    "sessions" : [`, "", "    ],", `    "extra" : {`, "", "    }", "  },", `  "code" : 0`, "}", "", "next"},
+			want:  []string{"{\n  \"data\" : {\n    \"sessions\" : [\n\n    ],\n    \"extra\" : {\n\n    }\n  },\n  \"code\" : 0\n}", "", "next"},
+		},
+		"a blank line elsewhere ends a record": {
+			lines: []string{"body={", `  "code": 401,`, "", `  "error_code": "x.y"`, "}"},
+			want:  []string{"body={\n  \"code\": 401,", "", `  "error_code": "x.y"`, "}"},
+		},
 		"python pprint": {
 			lines: []string{"{'code': 401,", " 'error_code': 'oauth2.token.expired',", " 'message': 'Token expired'}"},
 			want:  []string{"{'code': 401,\n 'error_code': 'oauth2.token.expired',\n 'message': 'Token expired'}"},

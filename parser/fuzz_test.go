@@ -52,7 +52,7 @@ func parseUnfiltered(in []byte) Envelope {
 	if e := p.result(); e.Kind != None || len(rec) == 0 {
 		return e
 	}
-	return ginAccess(rec) // as Parse: an access line of gin's, which has no key
+	return taggedAccess(rec) // as Parse: an access line without keys, named by its tag
 
 }
 

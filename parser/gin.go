@@ -2,47 +2,123 @@ package parser
 
 import "bytes"
 
-// ginAccess reads the access line of gin's default logger (Go's most used web
-// framework) and of KrakenD (a gateway built on gin), which have neither keys
-// nor a quoted request line:
+// Access lines without keys or a quoted request line, which a tag at the
+// start of the line names (taggedAccess). The pre-filter lets a line through
+// on its tag (accessTag); Parse reads it when the tokenizer found nothing.
+//
+// gin's default logger (Go's most used web framework) and KrakenD (a gateway
+// built on gin), the status the first field after the time, between colour
+// codes on a terminal (|\x1b[97;43m 401 \x1b[0m|):
 //
 //	[GIN] 2026/11/24 - 10:30:02 | 401 |     812.4µs |  10.1.0.4 | POST     "/v1/sync"
 //	[KRAKEND] 2026/11/24 - 10:04:03.118 [AccessLog] | 401 |   35.1ms |  203.0.113.44 | POST     "/x"
 //
-// with, on a terminal, the status between colour codes (|\x1b[97;43m 401 \x1b[0m|).
-// The tag that starts the line names the format (gin's debug lines are
-// "[GIN-debug]"); the status is the first field after the time. It returns a
-// Response with that status, or nothing.
-func ginAccess(b []byte) Envelope {
-	i := ginTag(b)
+// (gin's debug lines are "[GIN-debug]"). The request, then its status, in
+// wrangler's dev server (Cloudflare Workers), and Hono's and koa-logger's
+// outgoing lines (their incoming "<--" lines have no status):
+//
+//	[wrangler:inf] POST /v1/chat 401 Unauthorized (612ms)
+//	--> POST /v1/chat \x1b[33m401\x1b[0m 612ms
+//	  --> POST /v1/chat 401 612ms 45b
+//
+// An HTTP client's transport lines (OkHttp's "--> POST https://…") name a
+// URL, not a path, and no status: no match.
+
+// tagByte marks the bytes an access line's tag starts with.
+var tagByte = [256]bool{'[': true, '-': true, ' ': true}
+
+// firstByte is the pre-filter's test of a line's first byte, one load for
+// every line: 'H' for an "HTTP/" there (httpAt, as the block scan checks
+// every other 'H'), '[' for every byte tagByte marks.
+var firstByte = [256]byte{'H': 'H', '[': '[', '-': '[', ' ': '['}
+
+// accessTag returns the length of the tag that starts an access line
+// ("[GIN] ", "[KRAKEND] ", "[wrangler:inf] ", "--> " after up to 4 blanks),
+// or 0.
+func accessTag(b []byte) int {
+	if len(b) < 16 {
+		return 0
+	}
+	switch b[0] {
+	case '[':
+		switch {
+		case string(b[:6]) == "[GIN] ":
+			return 6
+		case string(b[:10]) == "[KRAKEND] ":
+			return 10
+		case string(b[:15]) == "[wrangler:inf] ":
+			return 15
+		}
+	case '-', ' ':
+		i := 0
+		for i < 4 && b[i] == ' ' {
+			i++
+		}
+		if string(b[i:i+4]) == "--> " {
+			return i + 4
+		}
+	}
+	return 0
+}
+
+// taggedAccess reads an access line accessTag names: a Response with its
+// status, or nothing.
+func taggedAccess(b []byte) Envelope {
+	i := accessTag(b)
 	if i == 0 {
 		return Envelope{}
 	}
+	if b[i-1] == ' ' && b[0] == '[' && b[1] != 'w' {
+		return ginAccess(b, i)
+	}
+	return requestStatus(b, i)
+}
+
+// ginAccess reads gin's and KrakenD's line after the tag, at i.
+func ginAccess(b []byte, i int) Envelope {
 	// The time, "2006/01/02 - 15:04:05" (KrakenD: ".000 [AccessLog]"), ends at the first bar.
 	k := bytes.IndexByte(b[i:min(len(b), i+48)], '|')
 	if k < 0 {
 		return Envelope{}
 	}
 	i = skipBlanksColours(b, i+k+1)
-	if i+3 > len(b) || !isDigit(b[i]) || !isDigit(b[i+1]) || !isDigit(b[i+2]) {
-		return Envelope{}
-	}
-	status := int(b[i]-'0')*100 + int(b[i+1]-'0')*10 + int(b[i+2]-'0')
-	if j := skipBlanksColours(b, i+3); j >= len(b) || b[j] != '|' || status < 100 || status > 599 {
+	status, j := statusAt(b, i)
+	if j = skipBlanksColours(b, j); status == 0 || j >= len(b) || b[j] != '|' {
 		return Envelope{}
 	}
 	return Envelope{Kind: Response, Code: status}
 }
 
-// ginTag returns the length of the tag that starts a gin or KrakenD access
-// line ("[GIN] ", "[KRAKEND] "), or 0. The pre-filter lets such lines through.
-func ginTag(b []byte) int {
-	switch {
-	case len(b) < 32:
-	case string(b[:6]) == "[GIN] ":
-		return 6
-	case string(b[:10]) == "[KRAKEND] ":
-		return 10
+// requestStatus reads "METHOD /path STATUS" at i: an uppercase method, a
+// path, then the status (coloured or not) and a blank or the end.
+func requestStatus(b []byte, i int) Envelope {
+	m := i
+	for m < len(b) && m-i < 8 && b[m] >= 'A' && b[m] <= 'Z' {
+		m++
 	}
-	return 0
+	if m-i < 3 || m+2 >= len(b) || b[m] != ' ' || b[m+1] != '/' {
+		return Envelope{}
+	}
+	p := m + 1
+	for p < len(b) && b[p] != ' ' && b[p] != '\t' && b[p] != 0x1b {
+		p++
+	}
+	status, j := statusAt(b, skipBlanksColours(b, p))
+	if status == 0 || (j < len(b) && !blankOrEsc[b[j]]) {
+		return Envelope{}
+	}
+	return Envelope{Kind: Response, Code: status}
+}
+
+// statusAt reads the three digits of an HTTP status (100–599) at i: the
+// status and the index after it, or 0.
+func statusAt(b []byte, i int) (int, int) {
+	if i+3 > len(b) || !isDigit(b[i]) || !isDigit(b[i+1]) || !isDigit(b[i+2]) {
+		return 0, i
+	}
+	status := int(b[i]-'0')*100 + int(b[i+1]-'0')*10 + int(b[i+2]-'0')
+	if status < 100 || status > 599 || (i+3 < len(b) && isDigit(b[i+3])) {
+		return 0, i
+	}
+	return status, i + 3
 }

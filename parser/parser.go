@@ -152,10 +152,10 @@ func (p *Parser) Parse(record []byte) Envelope {
 	p.reset()
 	p.big = len(record) > maxKeptScratch
 	p.scan(record, 0)
-	if e := p.result(); e.Kind != None || record[0] != '[' {
+	if e := p.result(); e.Kind != None || !tagByte[record[0]] {
 		return e
 	}
-	return ginAccess(record)
+	return taggedAccess(record)
 }
 
 // maxKeptScratch bounds the scratch memory a Parser keeps between records: a

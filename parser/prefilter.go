@@ -46,7 +46,7 @@ func prefilter(b []byte, memo *haproxyMemo) bool {
 		return httpStatus(b, memo)
 	}
 	checks := 0 // HAProxy look-backs (see httpAt)
-	if (b[0] == 'H' && httpAt(b, 0, &checks, memo)) || (b[0] == '[' && ginTag(b) > 0) {
+	if fb := firstByte[b[0]]; fb != 0 && ((fb == 'H' && httpAt(b, 0, &checks, memo)) || (fb == '[' && accessTag(b) > 0)) {
 		return true
 	}
 	for from := 1; from < len(b); {
