@@ -229,6 +229,7 @@ var shapes = map[string]struct {
 		errEnv("oauth2.token.expired", 401)},
 	"csv export success":     {`2024-05-01 10:00:09,api,INFO,"{""code"":0,""message"":""success"",""data"":{""expires_in"":7200}}"`, success},
 	"csv export cut":         {`2024-05-01 10:00:10,api,ERROR,"{""code"":500,""message"":""x"",""error_code"":""secondme.stream.er`, bad(ReasonTruncatedJSON, 500)},
+	"csv export access line": {`"2026-11-24T10:00:06.901Z","ingress-nginx","10.0.3.7 - - [24/Nov/2026:10:00:06 +0000] ""POST /api/secondme/chat HTTP/1.1"" 502 150 ""-"" ""okhttp/4.12.0"""`, response(502)},
 	"csv export no envelope": {`"2024-05-01","api","INFO","{""code"":""ABC"",""msg"":""a """"quoted"""" word""}"`, none},
 	// Other APIs' envelopes: a business code beside a code breaking the grammar.
 	"alipay sub_code":            {`支付宝查询结果：{"alipay_trade_query_response":{"code":"40004","msg":"Business Failed","sub_code":"ACQ.TRADE_NOT_EXIST","sub_msg":"交易不存在"}}`, none},

@@ -106,7 +106,7 @@ func httpAt(b []byte, i int, checks *int, memo *haproxyMemo) bool {
 	if j < len(b) && b[j] != '"' {
 		return false
 	}
-	if accessStatusAfter(b, j) || fromStatus(b, j) > 0 {
+	if accessStatusAfter(b, j) || fromStatus(b, j) > 0 || csvStatusAfter(b, j) {
 		return true
 	}
 	if *checks < 4 {
@@ -348,6 +348,12 @@ func accessStatusAfter(b []byte, q int) bool {
 	i := skipBlanksColours(b, q+1) // a coloured status too
 	return i+3 <= len(b) && b[i] >= '1' && b[i] <= '5' && isDigit(b[i+1]) && isDigit(b[i+2]) &&
 		(i+3 == len(b) || !isDigit(b[i+3]))
+}
+
+// csvStatusAfter is accessStatusAfter for an access line in a CSV field,
+// whose quotes are doubled: `HTTP/1.1"" 200`.
+func csvStatusAfter(b []byte, q int) bool {
+	return q+1 < len(b) && b[q+1] == '"' && accessStatusAfter(b, q+1)
 }
 
 // fromStatus reads the status of go-chi's request logger after the request
