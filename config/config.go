@@ -291,7 +291,7 @@ func (c *Config) validate() error {
 		if in.Start == StartInherit {
 			in.Start = c.Global.Start
 		}
-		if in.Format == "docker" && c.Global.MaxRecordBytes < containerlog.MinDockerRecordBytes {
+		if f, _ := containerlog.ParseFormat(in.Format); f == containerlog.Docker && c.Global.MaxRecordBytes < containerlog.MinDockerRecordBytes {
 			return fmt.Errorf("input %q: format docker needs max_record_bytes of at least 128KiB (the json-file driver's escaped pieces), got %d", in.Name, int64(c.Global.MaxRecordBytes))
 		}
 	}

@@ -1,6 +1,10 @@
 package parser
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/secondme/secondme_error_exporter/catalog"
+)
 
 // Access lines without keys or a quoted request line, which a tag at the
 // start of the line names (taggedAccess). The pre-filter lets a line through
@@ -24,12 +28,9 @@ import "bytes"
 // An HTTP client's transport lines (OkHttp's "--> POST https://…") name a
 // URL, not a path, and no status: no match.
 
-// tagByte marks the bytes an access line's tag starts with.
-var tagByte = [256]bool{'[': true, '-': true, ' ': true}
-
-// firstByte is the pre-filter's test of a line's first byte, one load for
-// every line: 'H' for an "HTTP/" there (httpAt, as the block scan checks
-// every other 'H'), '[' for every byte tagByte marks.
+// firstByte is the test of a line's first byte, one load for every line:
+// 'H' for an "HTTP/" there (httpAt, as the pre-filter's block scan checks
+// every other 'H'), '[' for the bytes an access line's tag starts with.
 var firstByte = [256]byte{'H': 'H', '[': '[', '-': '[', ' ': '['}
 
 // accessTag returns the length of the tag that starts an access line
@@ -68,7 +69,7 @@ func taggedAccess(b []byte) Envelope {
 	if i == 0 {
 		return Envelope{}
 	}
-	if b[i-1] == ' ' && b[0] == '[' && b[1] != 'w' {
+	if b[0] == '[' && b[1] != 'w' { // gin's and KrakenD's tags, not wrangler's
 		return ginAccess(b, i)
 	}
 	return requestStatus(b, i)
@@ -117,7 +118,7 @@ func statusAt(b []byte, i int) (int, int) {
 		return 0, i
 	}
 	status := int(b[i]-'0')*100 + int(b[i+1]-'0')*10 + int(b[i+2]-'0')
-	if status < 100 || status > 599 || (i+3 < len(b) && isDigit(b[i+3])) {
+	if !catalog.IsHTTPStatus(status) || (i+3 < len(b) && isDigit(b[i+3])) {
 		return 0, i
 	}
 	return status, i + 3

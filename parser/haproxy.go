@@ -192,14 +192,10 @@ func isTimers(t []byte) bool {
 
 // statusToken reads a three-digit HTTP status followed by a space at i.
 func statusToken(s []byte, i int) int {
-	if i+4 > len(s) || s[i+3] != ' ' || !isDigit(s[i]) || !isDigit(s[i+1]) || !isDigit(s[i+2]) {
-		return 0
+	if v, j := statusAt(s, i); j < len(s) && s[j] == ' ' {
+		return v
 	}
-	v := int(s[i]-'0')*100 + int(s[i+1]-'0')*10 + int(s[i+2]-'0')
-	if !catalog.IsHTTPStatus(v) {
-		return 0
-	}
-	return v
+	return 0
 }
 
 // haproxyRequestAt is the pre-filter's check for an HAProxy line: "HTTP/" at h is

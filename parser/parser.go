@@ -152,7 +152,7 @@ func (p *Parser) Parse(record []byte) Envelope {
 	p.reset()
 	p.big = len(record) > maxKeptScratch
 	p.scan(record, 0)
-	if e := p.result(); e.Kind != None || !tagByte[record[0]] {
+	if e := p.result(); e.Kind != None || firstByte[record[0]] != '[' {
 		return e
 	}
 	return taggedAccess(record)
