@@ -30,46 +30,65 @@ import (
 
 // firstByte is the test of a line's first byte, one load for every line:
 // 'H' for an "HTTP/" there (httpAt, as the pre-filter's block scan checks
-// every other 'H'), '[' for the bytes an access line's tag starts with.
-var firstByte = [256]byte{'H': 'H', '[': '[', '-': '[', ' ': '['}
+// every other 'H'), '[' for the bytes an access line's tag starts with (ESC:
+// a colour code before it).
+var firstByte = [256]byte{'H': 'H', '[': '[', '-': '[', ' ': '[', 0x1b: '['}
 
-// accessTag returns the length of the tag that starts an access line
-// ("[GIN] ", "[KRAKEND] ", "[wrangler:inf] ", "--> " after up to 4 blanks),
-// or 0.
-func accessTag(b []byte) int {
+// maxTagLead bounds the blanks and colour codes before an access line's tag.
+const maxTagLead = 24
+
+// accessTag returns the index after the tag that starts an access line
+// ("[GIN]", "[KRAKEND]", "[wrangler:inf]", "-->", each followed by a blank)
+// and the blanks and colour codes after it, or 0; gin reports gin's and
+// KrakenD's tags, which the time and a bar follow rather than the request. Before the tag: up to 4
+// blanks, or colour codes (wrangler and koa-logger on a terminal colour the
+// tag: "\x1b[32m[wrangler:inf]\x1b[0m GET /x \x1b[32m200\x1b[0m").
+func accessTag(b []byte) (next int, gin bool) {
 	if len(b) < 16 {
-		return 0
+		return 0, false
 	}
-	switch b[0] {
+	i := 0
+	for i < 4 && b[i] == ' ' {
+		i++
+	}
+	if b[i] == 0x1b {
+		if i = skipBlanksColours(b, i); i > maxTagLead {
+			return 0, false
+		}
+	}
+	if i+16 > len(b) {
+		return 0, false
+	}
+	t := i
+	switch b[i] {
 	case '[':
 		switch {
-		case string(b[:6]) == "[GIN] ":
-			return 6
-		case string(b[:10]) == "[KRAKEND] ":
-			return 10
-		case string(b[:15]) == "[wrangler:inf] ":
-			return 15
+		case string(b[i:i+5]) == "[GIN]":
+			t, gin = t+5, true
+		case string(b[i:i+9]) == "[KRAKEND]":
+			t, gin = t+9, true
+		case string(b[i:i+14]) == "[wrangler:inf]":
+			t += 14
 		}
-	case '-', ' ':
-		i := 0
-		for i < 4 && b[i] == ' ' {
-			i++
-		}
-		if string(b[i:i+4]) == "--> " {
-			return i + 4
+	case '-':
+		if string(b[i:i+3]) == "-->" {
+			t += 3
 		}
 	}
-	return 0
+	if t == i || t >= len(b) || !blankOrEsc[b[t]] {
+		return 0, false
+	}
+	return skipBlanksColours(b, t), gin
 }
 
 // taggedAccess reads an access line accessTag names: a Response with its
 // status, or nothing.
 func taggedAccess(b []byte) Envelope {
-	i := accessTag(b)
+	i, gin := accessTag(b)
 	if i == 0 {
 		return Envelope{}
 	}
-	if b[0] == '[' && b[1] != 'w' { // gin's and KrakenD's tags, not wrangler's
+	if gin {
 		return ginAccess(b, i)
 	}
 	return requestStatus(b, i)
@@ -91,16 +110,20 @@ func ginAccess(b []byte, i int) Envelope {
 }
 
 // requestStatus reads "METHOD /path STATUS" at i: an uppercase method, a
-// path, then the status (coloured or not) and a blank or the end.
+// path, then the status and a blank or the end, with colour codes around any
+// of them.
 func requestStatus(b []byte, i int) Envelope {
 	m := i
 	for m < len(b) && m-i < 8 && b[m] >= 'A' && b[m] <= 'Z' {
 		m++
 	}
-	if m-i < 3 || m+2 >= len(b) || b[m] != ' ' || b[m+1] != '/' {
+	if m-i < 3 || m+2 >= len(b) || !blankOrEsc[b[m]] {
 		return Envelope{}
 	}
-	p := m + 1
+	p := skipBlanksColours(b, m)
+	if p >= len(b) || b[p] != '/' || p-m > maxTagLead {
+		return Envelope{}
+	}
 	for p < len(b) && b[p] != ' ' && b[p] != '\t' && b[p] != 0x1b {
 		p++
 	}

@@ -152,6 +152,7 @@ func classifySpelled(key []byte) keyKind {
 			return kStatus
 		}
 	case "statuscode", "httpstatuscode", "responsecode", "responsestatuscode",
+		"httpcode",                          // curl's -w '%{http_code}'
 		"elbstatuscode", "targetstatuscode": // AWS load balancer logs as JSON (Athena, Firehose)
 		if endsFold(key, "code") {
 			return kStatus

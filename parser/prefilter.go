@@ -46,7 +46,7 @@ func prefilter(b []byte, memo *haproxyMemo) bool {
 		return httpStatus(b, memo)
 	}
 	checks := 0 // HAProxy look-backs (see httpAt)
-	if fb := firstByte[b[0]]; fb != 0 && ((fb == 'H' && httpAt(b, 0, &checks, memo)) || (fb == '[' && accessTag(b) > 0)) {
+	if fb := firstByte[b[0]]; fb != 0 && ((fb == 'H' && httpAt(b, 0, &checks, memo)) || (fb == '[' && tagged(b))) {
 		return true
 	}
 	for from := 1; from < len(b); {
@@ -72,6 +72,12 @@ func prefilter(b []byte, memo *haproxyMemo) bool {
 		}
 	}
 	return false
+}
+
+// tagged reports whether b starts with an access line's tag (accessTag).
+func tagged(b []byte) bool {
+	i, _ := accessTag(b)
+	return i > 0
 }
 
 // httpStatus finds `HTTP/1.1" 200` through IndexByte on 'H', rare in log text,
@@ -178,9 +184,16 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	if kind == kNone {
 		// "\x1b[31mCode", "\x1b[1;31mCode": the colour's parameters and final
 		// byte are no part of the key (the tokenizer skips the sequence).
+		// Likewise escaped inside a string: "\u001b[31mcode\u001b[0m=401".
 		for k := start - 1; k >= 0 && k >= start-ansiLookBack; k-- {
 			if b[k] == 0x1b {
 				if s := skipANSI(b, k); s > start && s < end {
+					kind = classifyKey(b[s:end])
+				}
+				break
+			}
+			if n := escESC(b, k); n > 0 {
+				if s := skipANSI(b, k+n-1); s > start && s < end {
 					kind = classifyKey(b[s:end])
 				}
 				break
@@ -239,7 +252,7 @@ func valueOK(b []byte, j int, kind keyKind) bool {
 	v := b[j]
 	switch kind {
 	case kErr:
-		return class[v] == clWord || v == '[' // ["…"]: a header's values
+		return class[v] == clWord || v == '[' || v == '(' // ["…"], ("…"): a header's values
 	case kCode:
 		// Alone, a number under "code" matters only as a success (0, -0, var_dump's
 		// int(0)); a word only as an error code of the catalog (ECS error.code):
@@ -251,7 +264,8 @@ func valueOK(b []byte, j int, kind keyKind) bool {
 }
 
 // typedNumber: a number in a type's parentheses at j, as typedValue reads them:
-// var_dump's int(401), float(401), serde_json's Number(401). Rare: not inlined.
+// var_dump's int(401), float(401), serde_json's Number(401), Swift's
+// Optional(401), Rust's Some(401). Rare: not inlined.
 //
 //go:noinline
 func typedNumber(b []byte, j int) bool {
@@ -262,14 +276,21 @@ func typedNumber(b []byte, j int) bool {
 		return bytes.HasPrefix(b[j:], typedFloat)
 	case 'N':
 		return bytes.HasPrefix(b[j:], typedNum)
+	case 'O':
+		return bytes.HasPrefix(b[j:], typedOptional)
+	case 'S':
+		return bytes.HasPrefix(b[j:], typedSome)
 	}
 	return false
 }
 
-var typedInt, typedFloat, typedNum = []byte("int("), []byte("float("), []byte("Number(")
+var (
+	typedInt, typedFloat, typedNum = []byte("int("), []byte("float("), []byte("Number(")
+	typedOptional, typedSome       = []byte("Optional("), []byte("Some(")
+)
 
 // typedByte marks the first bytes of typedNumber's types.
-var typedByte = [256]bool{'i': true, 'f': true, 'N': true}
+var typedByte = [256]bool{'i': true, 'f': true, 'N': true, 'O': true, 'S': true}
 
 // valueKeys answers keyAt's question "is there a value key after end?" for
 // ascending ends, reading each byte of the record at most once.
@@ -383,13 +404,7 @@ func skipQuoteBlank(b []byte, j int) int {
 	for j < len(b) {
 		switch c := b[j]; {
 		case c == '\\':
-			if j+1 < len(b) {
-				switch b[j+1] {
-				case 't', 'n', 'r', 'f', 'b':
-					j++
-				}
-			}
-			j += 1 + uQuote(b, j)
+			j = skipEscape(b, j)
 		case c == '"' || c == '\'' || class[c] == clSpace:
 			j++
 		case c == 0x1b:
@@ -399,6 +414,39 @@ func skipQuoteBlank(b []byte, j int) int {
 		}
 	}
 	return j
+}
+
+// skipEscape skips the escape sequence at j, for skipQuoteBlank: an escaped
+// blank or quote, or an escaped colour code (\u001b[31m in a JSON string).
+// Out of line, it keeps skipQuoteBlank small enough to inline.
+//
+//go:noinline
+func skipEscape(b []byte, j int) int {
+	if n := escESC(b, j); n > 0 {
+		return skipANSI(b, j+n-1)
+	}
+	if j+1 < len(b) {
+		switch b[j+1] {
+		case 't', 'n', 'r', 'f', 'b':
+			j++
+		}
+	}
+	return j + 1 + uQuote(b, j)
+}
+
+// escESC returns the length of an escaped ESC at j that starts a colour code
+// (followed by "["): 6 for JSON's \u001b, 4 for \x1b (nginx, Python); 0 otherwise.
+func escESC(b []byte, j int) int {
+	if b[j] != '\\' || j+4 >= len(b) {
+		return 0
+	}
+	if b[j+1] == 'x' && b[j+2] == '1' && b[j+3]|0x20 == 'b' && b[j+4] == '[' {
+		return 4
+	}
+	if j+6 < len(b) && b[j+1] == 'u' && string(b[j+2:j+5]) == "001" && b[j+5]|0x20 == 'b' && b[j+6] == '[' {
+		return 6
+	}
+	return 0
 }
 
 // uQuote returns the length after the backslash at j of an escaped quote or

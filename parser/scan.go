@@ -309,8 +309,10 @@ func bracketKey(b []byte, i int) (ks, ke, next int) {
 // PHP var_dump's int(401), float(401), bool(true) and Rust serde_json's (Debug)
 // Number(401), Bool(false) — the value in the parentheses — or var_dump's
 // string(20) "oauth2.token.expired" — the string after them — or serde_json's
-// String("oauth2.token.expired"), the string in them. next is 0 for any other
-// word (array(2) {…} is read as a container anyway).
+// String("oauth2.token.expired"), the string in them; and the optionals that
+// Swift's string interpolation and Rust's Debug print, Optional("…") and
+// Some("…"), Optional(401) and Some(401). next is 0 for any other word
+// (array(2) {…} is read as a container anyway).
 func typedValue(b []byte, x *bitIndex, j, ve int) (s, e, next int, str bool) {
 	switch string(b[j:ve]) {
 	case "int", "float", "bool", "Number", "Bool":
@@ -321,14 +323,18 @@ func typedValue(b []byte, x *bitIndex, j, ve int) (s, e, next int, str bool) {
 			return s, e, next, true
 		}
 		return 0, 0, 0, false
-	case "String":
+	case "String", "Optional", "Some":
 		if ve+1 < len(b) && b[ve+1] == '"' {
 			s, e, next, _ = x.scanString(b, ve+1)
 			if next < len(b) && b[next] == ')' {
 				return s, e, next + 1, true
 			}
+			return 0, 0, 0, false
 		}
-		return 0, 0, 0, false
+		if b[j] == 'S' && b[j+1] == 't' {
+			return 0, 0, 0, false
+		}
+		// Optional(401), Some(401): the number in the parentheses, below.
 	default:
 		return 0, 0, 0, false
 	}
@@ -1138,7 +1144,7 @@ func opener(c byte) byte {
 // pushSpecial is push for the frame that follows an error key whose value is
 // an array, or an OpenTelemetry attribute's typed value.
 func (p *Parser) pushSpecial(open byte) {
-	arr := p.arrErr && open == '['
+	arr := p.arrErr && (open == '[' || open == '(') // (…): an NSArray's description
 	p.arrErr = false
 	attr := p.attrPend && open == '{'
 	p.attrPend = false
@@ -1214,9 +1220,11 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 			if !catalog.IsHTTPStatus(int(code)) && f.statusSet {
 				c.code = f.status // a business code beside the gateway's HTTP status
 			}
-		case cst == numInvalid:
+		case cst == numInvalid && !f.statusSet:
 			c.rank = 3
 		case f.statusSet:
+			// The gateway's status, also beside a code that is no number
+			// (axios's "code":"ERR_BAD_REQUEST" beside "status":400).
 			c.rank, c.code = 2, f.status
 		default:
 			c.rank = 1
@@ -1238,7 +1246,7 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 				c.reason = ridBadErrorCode
 				p.offerBad(c)
 			}
-		case cst == numInvalid:
+		case cst == numInvalid && !f.statusSet:
 			c.reason = ridBadCode
 			p.offerBad(c)
 		default:
