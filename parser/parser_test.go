@@ -277,6 +277,8 @@ var shapes = map[string]struct {
 	"hono logger":           {"--> POST /v1/chat \x1b[33m401\x1b[0m 612ms", response(401)},
 	"koa-logger":            {`  --> GET /api/secondme/user/info 503 1,204ms 93b`, response(503)},
 	"koa-logger incoming":   {`  <-- GET /api/secondme/user/info`, none},
+	"curl write-out":        {`http_code=429 time_total=0.212 url=https://api.secondme.io/api/secondme/chat/stream`, response(429)},
+	"curl write-out alone":  {`http_code=200 time_total=0.212`, none},
 	"wrangler dev coloured": {"\x1b[32m[wrangler:inf]\x1b[0m GET /api/secondme/user/info \x1b[32m200\x1b[0m OK (88ms)", response(200)},
 	"koa-logger coloured":   {"  \x1b[90m-->\x1b[39m \x1b[1mPOST\x1b[22m \x1b[90m/api/chat\x1b[39m \x1b[33m401\x1b[39m \x1b[90m612ms\x1b[39m \x1b[90m86b\x1b[39m", response(401)},
 	"gin coloured tag":      {"\x1b[0m[GIN] 2026/11/24 - 10:30:34 |\x1b[97;41m 502 \x1b[0m|        9.118s |       10.1.3.18 | POST     \"/v1/sync\"", response(502)},
