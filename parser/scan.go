@@ -981,7 +981,16 @@ func (p *Parser) recurse(raw []byte, lvl int) {
 	}
 	dst := unescapeAppend(p.scratch[lvl+1][:0], raw)
 	p.scratch[lvl+1] = dst
-	p.scan(dst, lvl+1)
+	p.scanNested(dst, lvl+1)
+}
+
+// scanNested scans a string's content as a record nested in the current
+// frame. A request line at its end arms nothing outside it: the word after the
+// string is no access line's status.
+func (p *Parser) scanNested(b []byte, lvl int) {
+	armed := p.armed
+	p.scan(b, lvl)
+	p.armed = armed
 }
 
 // unquotedBody reports whether the '"' at i, before a "{", opens a JSON object
@@ -1025,7 +1034,7 @@ func (p *Parser) csvField(b []byte, i, lvl int) (next int, ok bool) {
 	if !p.tooDeep(lvl) {
 		dst := undoubleAppend(p.scratch[lvl+1][:0], raw)
 		p.scratch[lvl+1] = dst
-		p.scan(dst, lvl+1)
+		p.scanNested(dst, lvl+1)
 	}
 	return min(j+1, len(b)), true
 }
