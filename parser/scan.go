@@ -141,6 +141,14 @@ func (p *Parser) scan(b []byte, lvl int) {
 		case clSpace:
 			i++
 		case clWord:
+			if escLead[c] {
+				// A line break or tab a logger escaped: a blank, before a word
+				// or a quote ({\n\t"code": 401,…}, {#012#011"code": 401,…}).
+				if k := escapedBlank(b, i); k > 0 {
+					i += k
+					continue
+				}
+			}
 			if t.has {
 				p.endTok(b, &t, lvl)
 			}
@@ -451,6 +459,29 @@ func skipANSI(b []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// escLead marks the first bytes of escapedBlank's escapes.
+var escLead = [256]bool{'\\': true, '#': true}
+
+// escapedBlank returns the length of the escaped line break or tab at i, 0 if
+// there is none: \n, \r, \t as log4j2's %enc{%m}{CRLF} or logback's
+// %replace write them, or #012, #015, #011 as rsyslog escapes control
+// characters (its default on Debian and Red Hat). Rare: not inlined, to keep
+// the tokenizer's loop small.
+//
+//go:noinline
+func escapedBlank(b []byte, i int) int {
+	if b[i] == '\\' {
+		if i+1 < len(b) && (b[i+1] == 'n' || b[i+1] == 'r' || b[i+1] == 't') {
+			return 2
+		}
+		return 0
+	}
+	if i+3 < len(b) && b[i+1] == '0' && b[i+2] == '1' && (b[i+3] == '1' || b[i+3] == '2' || b[i+3] == '5') {
+		return 4
+	}
+	return 0
 }
 
 // blankOrEsc marks the blanks, and the ESC that starts a colour code (read as a blank).
@@ -845,7 +876,10 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 		return // a plain word of text: the common case
 	}
 	raw := b[t.s:t.e]
-	if n := len(p.stack); n > 1 && p.overflow == 0 && p.stack[n-1].arrErr {
+	if n := len(p.stack); n > 1 && p.overflow == 0 && p.stack[n-1].arrErr && (t.str || p.stack[n-1].open == '[') {
+		// The first value of an error key's array; in parentheses, a string
+		// only (an NSArray's description; go-spew's "(string) (len=20) …" is
+		// a type, not a value).
 		f := &p.stack[n-1]
 		f.arrErr = false
 		vk := vBare
