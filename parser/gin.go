@@ -40,9 +40,9 @@ const maxTagLead = 24
 // accessTag returns the index after the tag that starts an access line
 // ("[GIN]", "[KRAKEND]", "[wrangler:inf]", "-->", each followed by a blank)
 // and the blanks and colour codes after it, or 0; gin reports gin's and
-// KrakenD's tags, which the time and a bar follow rather than the request. Before the tag: up to 4
-// blanks, or colour codes (wrangler and koa-logger on a terminal colour the
-// tag: "\x1b[32m[wrangler:inf]\x1b[0m GET /x \x1b[32m200\x1b[0m").
+// KrakenD's tags, which the time and a bar follow rather than the request.
+// Before the tag: up to 4 blanks, or colour codes (wrangler and koa-logger on
+// a terminal colour the tag: "\x1b[32m[wrangler:inf]\x1b[0m GET /x \x1b[32m200\x1b[0m").
 func accessTag(b []byte) (next int, gin bool) {
 	if len(b) < 16 {
 		return 0, false

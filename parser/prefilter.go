@@ -418,7 +418,7 @@ func skipQuoteBlank(b []byte, j int) int {
 
 // skipEscape skips the escape sequence at j, for skipQuoteBlank: an escaped
 // blank or quote, or an escaped colour code (\u001b[31m in a JSON string).
-// Out of line, it keeps skipQuoteBlank small enough to inline.
+// Out of line: escapes between a key and its value are rare.
 //
 //go:noinline
 func skipEscape(b []byte, j int) int {
