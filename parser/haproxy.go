@@ -50,14 +50,23 @@ func haproxyStatus(b []byte, q int) (status, after int) {
 	if bytes.Count(seg, slash) < 8 {
 		return albStatus(seg), -1
 	}
-	// The timers and the status: "…/…/…/…/… 401 ".
+	// The timers and the status: "…/…/…/…/… 401 ". Only a space-separated
+	// token with a slash can hold the timers: hop from slash to slash, looking
+	// at the token around each once.
 	i := 0
 	for {
-		k := bytes.IndexByte(seg[i:], ' ')
+		k := bytes.IndexByte(seg[i:], '/')
 		if k < 0 {
 			return 0, -1
 		}
-		tokEnd := i + k
+		k += i
+		tokEnd := k + 1
+		for tokEnd < len(seg) && seg[tokEnd] != ' ' {
+			tokEnd++
+		}
+		if tokEnd == len(seg) {
+			return 0, -1 // a token the request line's quote ends is followed by no status
+		}
 		// The timers are the token's tail of digits, '/', '-' and '+' (the
 		// token may open a quoted string: "0/0/1/69/70).
 		ts := tokEnd
