@@ -339,8 +339,8 @@ func typedValue(b []byte, x *bitIndex, j, ve int) (s, e, next int, str bool) {
 			}
 			return 0, 0, 0, false
 		}
-		if b[j] == 'S' && b[j+1] == 't' {
-			return 0, 0, 0, false
+		if string(b[j:ve]) == "String" {
+			return 0, 0, 0, false // serde_json's String holds a string only
 		}
 		// Optional(401), Some(401): the number in the parentheses, below.
 	default:
