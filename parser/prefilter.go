@@ -257,40 +257,45 @@ func valueOK(b []byte, j int, kind keyKind) bool {
 		// Alone, a number under "code" matters only as a success (0, -0, var_dump's
 		// int(0)); a word only as an error code of the catalog (ECS error.code):
 		// "oauth2." at least.
-		return v == '0' || v == '-' || v == '+' || dottedWord(b, j) || (typedByte[v] && typedNumber(b, j))
+		return v == '0' || v == '-' || v == '+' || dottedWord(b, j) || (typedByte[v] && typedValueAt(b, j))
 	default: // kStatus
-		return isDigit(v) || v == '+' || (typedByte[v] && typedNumber(b, j))
+		return isDigit(v) || v == '+' || (typedByte[v] && typedValueAt(b, j))
 	}
 }
 
-// typedNumber: a number in a type's parentheses at j, as typedValue reads them:
-// var_dump's int(401), float(401), serde_json's Number(401), Swift's
-// Optional(401), Rust's Some(401). Rare: not inlined.
+// typedValueAt: a type's name and its parenthesis at j, before a value as
+// typedValue reads it: var_dump's int(401), float(401) and string(3) "401",
+// serde_json's Number(401) and String("401"), Swift's Optional(401) and
+// Optional("…"), Rust's Some(401) and Some("…"). Looser than the tokenizer (what
+// the type holds is not looked at), as the pre-filter must be. Rare: not inlined.
 //
 //go:noinline
-func typedNumber(b []byte, j int) bool {
+func typedValueAt(b []byte, j int) bool {
 	switch b[j] {
 	case 'i':
 		return bytes.HasPrefix(b[j:], typedInt)
 	case 'f':
 		return bytes.HasPrefix(b[j:], typedFloat)
+	case 's':
+		return bytes.HasPrefix(b[j:], typedStringPHP)
 	case 'N':
 		return bytes.HasPrefix(b[j:], typedNum)
 	case 'O':
 		return bytes.HasPrefix(b[j:], typedOptional)
 	case 'S':
-		return bytes.HasPrefix(b[j:], typedSome)
+		return bytes.HasPrefix(b[j:], typedSome) || bytes.HasPrefix(b[j:], typedString)
 	}
 	return false
 }
 
 var (
 	typedInt, typedFloat, typedNum = []byte("int("), []byte("float("), []byte("Number(")
+	typedString, typedStringPHP    = []byte("String("), []byte("string(")
 	typedOptional, typedSome       = []byte("Optional("), []byte("Some(")
 )
 
-// typedByte marks the first bytes of typedNumber's types.
-var typedByte = [256]bool{'i': true, 'f': true, 'N': true, 'O': true, 'S': true}
+// typedByte marks the first bytes of typedValueAt's types.
+var typedByte = [256]bool{'i': true, 'f': true, 's': true, 'N': true, 'O': true, 'S': true}
 
 // valueKeys answers keyAt's question "is there a value key after end?" for
 // ascending ends, reading each byte of the record at most once.
