@@ -55,8 +55,10 @@ const (
 	// ("ABC", 401.5, true, an object, a number that overflows).
 	ReasonBadCode MalformedReason = "bad_code"
 	// ReasonTruncatedJSON: the record ends inside the error_code, or inside its
-	// object right after a bare error code or code the end may have cut. An
-	// object cut after both were read whole still counts as an error.
+	// object right after a bare error code or code the end may have cut, or
+	// inside a string or word of an object with a code of 400-599 and no
+	// error_code yet (an error body the cut took it from). An object cut after
+	// both were read whole still counts as an error.
 	ReasonTruncatedJSON MalformedReason = "truncated_json"
 	// ReasonTooDeep: the only candidate envelope is nested deeper than the parser follows.
 	ReasonTooDeep MalformedReason = "too_deep"
@@ -117,6 +119,7 @@ type Parser struct {
 	sawReq     bool // a request-ish key (method, path, uri, ...) was seen
 	sawAccess  bool // a text access-log request line + status was seen
 	deepErr    bool // a candidate was cut off by maxDepth / maxLevels
+	cutMid     bool // the buffer whose frames are being closed at its end was cut inside a token
 	armed      bool // the previous standalone token was an HTTP request line
 	valEnd     bool // the value keyOf is recording runs to the end of the text
 	arrErr     bool // an error key's value is the array being opened

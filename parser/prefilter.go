@@ -232,7 +232,7 @@ func keyValueOK(b []byte, end, j int, kind keyKind) bool {
 	if j >= len(b) {
 		return false
 	}
-	if valueOK(b, j, kind) {
+	if valueOK(b, j, kind) || (kind == kCode && cutErrorBody(b, end, j)) {
 		return true
 	}
 	// A Python b"…", u'…' string: the word before the quote may be its prefix
@@ -245,6 +245,16 @@ func keyValueOK(b []byte, end, j int, kind keyKind) bool {
 		}
 	}
 	return false
+}
+
+// cutErrorBody: a quoted "code" key (raw or escaped) ending at end, whose value
+// at j is an HTTP error status: an error body that a cut may have ended before
+// its error code (judge; the cut may end a string's content, not the record).
+func cutErrorBody(b []byte, end, j int) bool {
+	if c := b[end]; c != '"' && c != '\'' && c != '\\' {
+		return false
+	}
+	return (b[j] == '4' || b[j] == '5') && j+3 <= len(b) && isDigit(b[j+1]) && isDigit(b[j+2]) && (j+3 == len(b) || !isDigit(b[j+3]))
 }
 
 // valueOK: the value starting at j may be one of kind's.

@@ -264,11 +264,33 @@ func (p *Parser) scan(b []byte, lvl int) {
 		}
 	}
 	p.flush(b, &t, lvl)
+	p.cutMid = cutMidToken(b)
 	for len(p.stack) > base {
 		p.pop(true)
 	}
 	p.overflow = 0 // openers beyond maxDepth inside this scan end with it
 }
+
+// cutMidToken reports whether b, cut at its end, was cut inside a token: its
+// last byte, blanks aside, is none that ends a member or opens a value.
+func cutMidToken(b []byte) bool {
+	e := len(b)
+	for e > 0 && blank[b[e-1]] {
+		e--
+	}
+	if e == 0 {
+		return false
+	}
+	switch b[e-1] {
+	case ',', '{', '[', ':', '}':
+		return false
+	case ']': // but API Gateway's execution log marks its cuts: "… [TRUNCATED]"
+		return bytes.HasSuffix(b[:e], truncatedMark)
+	}
+	return true
+}
+
+var truncatedMark = []byte("[TRUNCATED]")
 
 // endTok ends the pending token t before a token that does not make it a key.
 func (p *Parser) endTok(b []byte, t *tok, lvl int) {
@@ -1298,6 +1320,15 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 				parent.pend, parent.pendSet = c, true
 			}
 		}
+		return
+	}
+	if trunc && p.cutMid && !f.pendSet && cst == numValid && code >= 400 && catalog.IsHTTPStatus(int(code)) {
+		// An object with an HTTP error status cut inside a token before its
+		// error code, or inside its key ({"code":500,"message":"内部…,
+		// {"code":401,…,"error_co): an error body whose error code the cut
+		// took. A cut after a member's comma is no such body: it is how a
+		// pretty-printed object the Assembler could not join ends a line.
+		p.offerBad(cand{ok: true, rank: 3, reason: ridTruncatedJSON, depth: f.depth, seq: f.seq, code: code})
 		return
 	}
 	if f.pendSet {
