@@ -266,6 +266,8 @@ var shapes = map[string]struct {
 	"rsyslog-escaped pretty body": {`Nov 24 10:02:06 app-03 bot[2290]: rejected: {#012#011"code": 401,#012#011"error_code": "oauth2.token.expired"#012}`,
 		errEnv("oauth2.token.expired", 401)},
 	"rsyslog-escaped success":           {`Nov 24 10:02:06 app-03 bot[2290]: list: {#012#011"code": 0,#012#011"message": "success",#012#011"data": {#012#011#011"items": []#012#011}#012}`, success},
+	"escaped line break before a key":   {`\ncode=0 message=success data={}`, success},
+	"rsyslog line break before a key":   {`#012code=0 message=success data={}`, success},
 	"escaped blanks in a word":          {`path=C:\new\table issue=#0123 code=401 error_code=oauth2.token.expired`, errEnv("oauth2.token.expired", 401)},
 	"rust serde_json debug success":     {`body=Object {"code": Number(0), "data": Object {"id": String("x")}}`, success},
 	"rust serde_json debug access":      {`Object {"method": String("GET"), "path": String("/api/x"), "status": Number(401)}`, response(401)},

@@ -178,7 +178,13 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	}
 	start := lo + k
 	if start > 0 && b[start-1] == '\\' {
-		start += uQuote(b, start-1) // \u0022code, \x22code: the key follows an escaped quote
+		if k := uQuote(b, start-1); k > 0 {
+			start += k // \u0022code, \x22code: the key follows an escaped quote
+		} else if c := b[start]; c == 'n' || c == 'r' || c == 't' {
+			start++ // \ncode=: the key follows an escaped line break or tab (escapedBlank)
+		}
+	} else if start > 0 && b[start-1] == '#' && end-start > 3 && escapedBlank(b, start-1) == 4 {
+		start += 3 // #012code=: rsyslog's escaped line break (escapedBlank)
 	}
 	kind := classifyKey(b[start:end])
 	if kind == kNone {
