@@ -122,6 +122,7 @@ type Parser struct {
 	cutMid     bool // the buffer whose frames are being closed at its end was cut inside a token
 	armed      bool // the previous standalone token was an HTTP request line
 	valEnd     bool // the value keyOf is recording runs to the end of the text
+	bareKey    bool // the key keyOf is recording is unquoted
 	arrErr     bool // an error key's value is the array being opened
 	attrPend   bool // an attribute's "value" is the object being opened
 	arrPrefix  uint32

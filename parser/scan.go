@@ -85,6 +85,7 @@ type codeVal struct {
 	n      int32
 	st     numState
 	end    bool // a value that runs to the end of the text: perhaps cut
+	bare   bool // under an unquoted key (logfmt, a struct dump), not JSON's or a dict's
 	prefix uint32
 }
 
@@ -632,8 +633,9 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 		// after it, may have been cut by the end of the text (judge: it
 		// matters only in an object the end cut).
 		p.valEnd = v.trunc || (v.vk == vBare && skipBlank(b, v.e) == len(b))
+		p.bareKey = !t.str
 		p.keyOf(kind, key, v.vk, val, v.str, v.trunc)
-		p.valEnd = false
+		p.valEnd, p.bareKey = false, false
 	} else if p.special && (v.vk == vString || v.vk == vBare) && p.overflow == 0 && len(p.stack) > 0 {
 		p.accessField(val, v)
 	}
@@ -724,7 +726,7 @@ func (p *Parser) keyIn(f *frame, kind keyKind, prefix uint32, data bool, vk vkin
 		if f.nCodes == uint8(len(f.codes)) {
 			return
 		}
-		cv := codeVal{prefix: prefix, end: p.valEnd}
+		cv := codeVal{prefix: prefix, end: p.valEnd, bare: p.bareKey}
 		switch vk {
 		case vContainer:
 			cv.st = numInvalid
@@ -919,6 +921,7 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 		}
 		if isRequestLine(raw) {
 			p.armed = true
+			p.sawReq = true // a status key elsewhere is this request's ("GET /x HTTP/1.1" status=401)
 			if !t.trunc && p.overflow == 0 && len(p.stack) > 0 {
 				if st := fromStatus(b, t.e); st > 0 {
 					p.accessStatus(&p.stack[len(p.stack)-1], st)
@@ -1322,12 +1325,14 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 		}
 		return
 	}
-	if trunc && p.cutMid && !f.pendSet && cst == numValid && code >= 400 && catalog.IsHTTPStatus(int(code)) {
+	if trunc && p.cutMid && !f.pendSet && cst == numValid && !cv.bare && code >= 400 && catalog.IsHTTPStatus(int(code)) {
 		// An object with an HTTP error status cut inside a token before its
 		// error code, or inside its key ({"code":500,"message":"内部…,
 		// {"code":401,…,"error_co): an error body whose error code the cut
 		// took. A cut after a member's comma is no such body: it is how a
-		// pretty-printed object the Assembler could not join ends a line.
+		// pretty-printed object the Assembler could not join ends a line. The
+		// code's key is quoted, as JSON and dict bodies quote it (the
+		// pre-filter's cutErrorBody looks for such a key only).
 		p.offerBad(cand{ok: true, rank: 3, reason: ridTruncatedJSON, depth: f.depth, seq: f.seq, code: code})
 		return
 	}
