@@ -49,7 +49,8 @@ type MalformedReason string
 
 const (
 	// ReasonBadErrorCode: the error_code value breaks the grammar (2-4 lowercase
-	// [a-z][a-z0-9_]* segments, at most 128 bytes).
+	// [a-z][a-z0-9_]* segments, at most 128 bytes), or is blank beside a code of
+	// 400-599.
 	ReasonBadErrorCode MalformedReason = "bad_error_code"
 	// ReasonBadCode: an error_code sits beside a "code" that is not an integer
 	// ("ABC", 401.5, true, an object, a number that overflows).
@@ -222,11 +223,12 @@ func (p *Parser) result() Envelope {
 	return Envelope{}
 }
 
-// cand is a candidate envelope; the best one (rank, then outermost, then first in
-// document order) is the record's envelope.
+// cand is a candidate envelope; the best one (an error code with a code or a
+// gateway status over one alone, then outermost, then first in document order)
+// is the record's envelope.
 type cand struct {
 	ok     bool
-	rank   uint8 // 3: error_code+code, 2: error_code+gateway status, 1: error_code alone
+	rank   uint8 // 3: error_code+code, 2: error_code+gateway status (alike in beats), 1: error_code alone
 	reason reasonID
 	depth  int32
 	seq    int32
@@ -260,8 +262,10 @@ func (c *cand) beats(o *cand) bool {
 	if !o.ok {
 		return true
 	}
-	if c.rank != o.rank {
-		return c.rank > o.rank
+	// An error code with a code and one with the gateway's status rank alike:
+	// a gateway line's own header code and status outrank a body it logs.
+	if cr, or := min(c.rank, 2), min(o.rank, 2); cr != or {
+		return cr > or
 	}
 	if c.depth != o.depth {
 		return c.depth < o.depth

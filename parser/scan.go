@@ -54,6 +54,7 @@ type frame struct {
 	seq   int32
 
 	errSet, errBad, errTrunc, errLike bool
+	errEmpty                          bool // an error key with an empty string: "error_code":""
 	errEnd                            bool // an error value that runs to the end of the text
 	errOff, errLen                    int32
 	errPrefix                         uint32
@@ -815,6 +816,9 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 		val = val[:len(val)-1] // "failed with error_code=oauth2.token.expired."
 	}
 	if !plausibleErrValue(val) {
+		if str && len(val) == 0 {
+			f.errEmpty = true
+		}
 		return
 	}
 	if f.errSet && !f.errBad {
@@ -1147,6 +1151,7 @@ func (p *Parser) push(open byte) {
 func (f *frame) reset(open byte, depth, seq int32) {
 	f.open, f.depth, f.seq = open, depth, seq
 	f.errSet, f.statusSet, f.access, f.okBody, f.pendSet, f.arrErr = false, false, false, false, false, false
+	f.errEmpty = false
 	f.nCodes, f.attrKind, f.attrTarget = 0, kNone, -1
 }
 
@@ -1323,6 +1328,13 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 				parent.pend, parent.pendSet = c, true
 			}
 		}
+		return
+	}
+	if f.errEmpty && !f.pendSet && cst == numValid && !cv.bare && code >= 400 && catalog.IsHTTPStatus(int(code)) {
+		// {"code":500,"message":"服务异常","error_code":""}: an error body
+		// whose error code is blank. (A gateway's empty header field beside
+		// its status is no such body: it names no code key.)
+		p.offerBad(cand{ok: true, rank: 3, reason: ridBadErrorCode, depth: f.depth, seq: f.seq, code: code})
 		return
 	}
 	if trunc && p.cutMid && !f.pendSet && cst == numValid && !cv.bare && code >= 400 && catalog.IsHTTPStatus(int(code)) {
