@@ -228,7 +228,7 @@ func (p *Parser) result() Envelope {
 // is the record's envelope.
 type cand struct {
 	ok     bool
-	rank   uint8 // 3: error_code+code, 2: error_code+gateway status (alike in beats), 1: error_code alone
+	rank   uint8 // 2: error_code with a code or a gateway status, 1: error_code alone
 	reason reasonID
 	depth  int32
 	seq    int32
@@ -264,8 +264,8 @@ func (c *cand) beats(o *cand) bool {
 	}
 	// An error code with a code and one with the gateway's status rank alike:
 	// a gateway line's own header code and status outrank a body it logs.
-	if cr, or := min(c.rank, 2), min(o.rank, 2); cr != or {
-		return cr > or
+	if c.rank != o.rank {
+		return c.rank > o.rank
 	}
 	if c.depth != o.depth {
 		return c.depth < o.depth

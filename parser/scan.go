@@ -266,7 +266,7 @@ func (p *Parser) scan(b []byte, lvl int) {
 		}
 	}
 	p.flush(b, &t, lvl)
-	p.cutMid = cutMidToken(b)
+	p.cutMid = len(p.stack) > base+1 && cutMidToken(b) // only an object frame left open is judged cut
 	for len(p.stack) > base {
 		p.pop(true)
 	}
@@ -1289,12 +1289,12 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 		c := cand{ok: true, depth: f.depth, seq: f.seq, off: f.errOff, n: f.errLen}
 		switch {
 		case cst == numValid:
-			c.rank, c.code = 3, code
+			c.rank, c.code = 2, code
 			if !catalog.IsHTTPStatus(int(code)) && f.statusSet {
 				c.code = f.status // a business code beside the gateway's HTTP status
 			}
 		case cst == numInvalid && !f.statusSet:
-			c.rank = 3
+			c.rank = 2
 		case f.statusSet:
 			// The gateway's status, also beside a code that is no number
 			// (axios's "code":"ERR_BAD_REQUEST" beside "status":400).
@@ -1330,22 +1330,21 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 		}
 		return
 	}
-	if f.errEmpty && !f.pendSet && cst == numValid && !cv.bare && code >= 400 && catalog.IsHTTPStatus(int(code)) {
-		// {"code":500,"message":"服务异常","error_code":""}: an error body
-		// whose error code is blank. (A gateway's empty header field beside
-		// its status is no such body: it names no code key.)
-		p.offerBad(cand{ok: true, rank: 3, reason: ridBadErrorCode, depth: f.depth, seq: f.seq, code: code})
-		return
-	}
-	if trunc && p.cutMid && !f.pendSet && cst == numValid && !cv.bare && code >= 400 && catalog.IsHTTPStatus(int(code)) {
-		// An object with an HTTP error status cut inside a token before its
-		// error code, or inside its key ({"code":500,"message":"内部…,
-		// {"code":401,…,"error_co): an error body whose error code the cut
-		// took. A cut after a member's comma is no such body: it is how a
-		// pretty-printed object the Assembler could not join ends a line. The
-		// code's key is quoted, as JSON and dict bodies quote it (the
-		// pre-filter's cutErrorBody looks for such a key only).
-		p.offerBad(cand{ok: true, rank: 3, reason: ridTruncatedJSON, depth: f.depth, seq: f.seq, code: code})
+	// An error body without its error code: a quoted code of 400-599 (JSON's
+	// and dicts' bodies quote their keys; the pre-filter's cutErrorBody looks
+	// for such a key only) and either a blank error code
+	// ({"code":500,"message":"服务异常","error_code":""}; a gateway's empty
+	// header field beside its status names no code key) or a cut inside a
+	// token before the error code or inside its key ({"code":500,"message":"内部…,
+	// {"code":401,…,"error_co) — a cut right after a member's comma is how a
+	// pretty-printed object the Assembler could not join ends a line, no cut body.
+	if (f.errEmpty || (trunc && p.cutMid)) && !f.pendSet && cst == numValid && !cv.bare &&
+		code >= 400 && catalog.IsHTTPStatus(int(code)) {
+		reason := ridTruncatedJSON
+		if f.errEmpty {
+			reason = ridBadErrorCode
+		}
+		p.offerBad(cand{ok: true, rank: 2, reason: reason, depth: f.depth, seq: f.seq, code: code})
 		return
 	}
 	if f.pendSet {
