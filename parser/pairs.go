@@ -1,5 +1,7 @@
 package parser
 
+import "bytes"
+
 // pairScanGo is the portable pairScan: for len(b) >= 16 and from >= 1, the
 // first block of b holding a 'd' after an 'o' or a 'u' after a 't' (every byte
 // ORed with 0x20, ASCII case folding), or an 'H', at or after from, as the block's start
@@ -59,6 +61,15 @@ func indexQuoteOrEscapeGo(b []byte, from int, q byte) int {
 		if c := b[i]; c == q || c == '\\' {
 			return i
 		}
+	}
+	return -1
+}
+
+// indexAlueGo is the portable indexAlue: the index of the first "alue" in b
+// at or after from (0 <= from <= len(b)), -1 if there is none.
+func indexAlueGo(b []byte, from int) int {
+	if k := bytes.Index(b[from:], alue); k >= 0 {
+		return from + k
 	}
 	return -1
 }

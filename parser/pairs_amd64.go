@@ -16,3 +16,8 @@ func pairScan(b []byte, from int) (pos int, mask uint32)
 //
 //go:noescape
 func indexQuoteOrEscape(b []byte, from int, q byte) int
+
+// indexAlue is implemented in alue_amd64.s.
+//
+//go:noescape
+func indexAlue(b []byte, from int) int

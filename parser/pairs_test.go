@@ -74,6 +74,31 @@ func FuzzIndexQuoteOrEscape(f *testing.F) {
 	})
 }
 
+// TestIndexAlue checks the platform indexAlue against the portable one at
+// every length, alignment and starting point around its 16-start blocks.
+func TestIndexAlue(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	buf := make([]byte, 100)
+	for round := range 200000 {
+		b := randomText(r, buf, "aalue", "Vvx\"=: \x00\xff", 6)
+		from := r.IntN(len(b) + 1)
+		if got, want := indexAlue(b, from), indexAlueGo(b, from); got != want {
+			t.Fatalf("round %d: indexAlue(%q, %d) = %d; want %d", round, b, from, got, want)
+		}
+	}
+}
+
+func FuzzIndexAlue(f *testing.F) {
+	f.Add([]byte("0123456789abcdef012value"), 0)
+	f.Add([]byte("0123456789abcdef0123alue"), 17)
+	f.Fuzz(func(t *testing.T, b []byte, from int) {
+		from = abs(from) % (len(b) + 1)
+		if got, want := indexAlue(b, from), indexAlueGo(b, from); got != want {
+			t.Errorf("indexAlue(%q, %d) = %d; want %d", b, from, got, want)
+		}
+	})
+}
+
 // randomText fills a random-length, randomly aligned part of buf with bytes
 // of common or, one in oneIn, of rare (any byte when rare is empty).
 func randomText(r *rand.Rand, buf []byte, common, rare string, oneIn int) []byte {

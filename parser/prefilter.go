@@ -335,11 +335,10 @@ func (v *valueKeys) after(b []byte, end int) bool {
 // quotes and blanks before the separator skipped) at or after from, or -1.
 func valueKeyFrom(b []byte, from int) int {
 	for from < len(b) {
-		k := bytes.Index(b[from:], alue)
+		k := indexAlue(b, from)
 		if k < 0 {
 			return -1
 		}
-		k += from
 		if k > 0 && b[k-1]|0x20 == 'v' {
 			if j := skipQuoteBlank(b, k+4); j < len(b) && (b[j] == ':' || b[j] == '=') {
 				return k
