@@ -104,6 +104,16 @@ func anyBit(bm []uint64, s, e int) bool {
 	return bm[we]&(uint64(1)<<((uint(e-1)&63)+1)-1) != 0
 }
 
+// mayHoldDQ reports whether b[s:e] of the buffer x indexes may hold a double
+// quote or a backslash: exactly for a span within one bitmap word (a key or
+// value of text, mostly), true for one across words. Inlined.
+func (x *bitIndex) mayHoldDQ(s, e int) bool {
+	if n := e - s; n > 0 && int(uint(s)&63)+n <= 64 {
+		return x.dq[s>>6]>>(uint(s)&63)&(1<<uint(n)-1) != 0
+	}
+	return e > s
+}
+
 // mayNest reports whether the string b[s:e] of the buffer x indexes may hold a
 // record of its own: long enough, with a separator (a key needs one; an
 // access line has ':' in its timestamp), and passing the pre-filter. The

@@ -508,6 +508,38 @@ func escapedBlank(b []byte, i int) int {
 	return 0
 }
 
+// escapedBlankIn returns the index of the first escaped line break or tab
+// (escapedBlank) in b[s:e], e if there is none; an escaped backslash ("\\n")
+// is none. Inside a word, it is where a logger that escapes line breaks put
+// one: "code": 401\n} and code=401\nerror_code=… (log4j2's %enc{%m}{CRLF}),
+// "code": 401#012} (rsyslog).
+func escapedBlankIn(b []byte, s, e int) int {
+	for k := s; k < e; k++ {
+		switch b[k] {
+		case '\\':
+			if k+1 < e && b[k+1] == '\\' {
+				k++
+			} else if escapedBlank(b[:e], k) > 0 {
+				return k
+			}
+		case '#':
+			if escapedBlank(b[:e], k) > 0 {
+				return k
+			}
+		}
+	}
+	return e
+}
+
+// afterEscapedBlanks returns the index after the last escaped line break or
+// tab in b[s:e], s if there is none.
+func afterEscapedBlanks(b []byte, s, e int) int {
+	for k := escapedBlankIn(b, s, e); k < e; k = escapedBlankIn(b, s, e) {
+		s = k + escapedBlank(b[:e], k)
+	}
+	return s
+}
+
 // blankOrEsc marks the blanks, and the ESC that starts a colour code (read as a blank).
 var blankOrEsc = func() (t [256]bool) {
 	for c := range t {
@@ -621,8 +653,25 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	kind := kNone
 	if mayClassify(key) {
 		kind = classifyName(key)
+		if kind == kNone && !t.str && p.idx[lvl].mayHoldDQ(t.s, t.e) {
+			// "failed\ncode=401": the key follows an escaped line break
+			// inside the word.
+			if s := afterEscapedBlanks(b, t.s, t.e); s > t.s {
+				t.s, key = s, b[s:t.e]
+				kind = classifyKey(key)
+			}
+		}
 		if (kind == kErr || kind == kCode) && sqlOperand(b, t.s) {
 			kind = kNone // WHERE error_code = 'oauth2.token.expired': a query, not a response
+		}
+	}
+	if kind != kNone && kind <= kStatus && v.vk == vBare && ((kind != kErr && v.e-v.s > 3) || p.idx[lvl].mayHoldDQ(v.s, v.e)) {
+		// "code": 401\n} (log4j2's %enc{%m}{CRLF}), "code": 401#012} (rsyslog),
+		// code=401\nerror_code=…: an escaped line break ends the value, and the
+		// tokenizer reads on after it. (A status or code of three bytes needs
+		// no look.)
+		if k := escapedBlankIn(b, v.s, v.e); k < v.e {
+			v.e, j = k, k
 		}
 	}
 	var val []byte
