@@ -119,7 +119,7 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 			}
 			if mayClassify(key) {
 				if kind := classifyName(key); kind != kNone {
-					if ve-j > 3 && (kind == kCode || kind == kStatus) && escapedBlankIn(b, j, ve) < ve { // 401 needs no look
+					if ve-j > 3 && kind <= kStatus && escapedBlankIn(b, j, ve, true) < ve { // 401 needs no look
 						return start, false // "code": 401\n}: the generic loop ends the value there
 					}
 					p.keyOf(kind, key, vBare, b[j:ve], false, false)

@@ -280,6 +280,7 @@ var shapes = map[string]struct {
 	"escaped CRLFs between pairs":              {`ERROR request failed\r\ncode=429\r\nerror_code=apikey.rate.limited\r\n`, errEnv("apikey.rate.limited", 429)},
 	"escaped tab between pairs":                {`level=error msg="api error" code=401\terror_code=oauth2.token.expired`, errEnv("oauth2.token.expired", 401)},
 	"rsyslog line break after a code":          {`Nov 24 10:02:06 app-03 bot[2290]: rejected: code=401#012error_code=oauth2.token.expired`, errEnv("oauth2.token.expired", 401)},
+	"rsyslog line break after an error code":   {`msg=failed error_code=oauth2.token.expired#012code=401`, errEnv("oauth2.token.expired", 401)},
 	"escaped backslash before an n":            {`path=C:\\new code=401 error_code=oauth2.token.expired`, errEnv("oauth2.token.expired", 401)},
 	"rust serde_json debug success":            {`body=Object {"code": Number(0), "data": Object {"id": String("x")}}`, success},
 	"rust serde_json debug access":             {`Object {"method": String("GET"), "path": String("/api/x"), "status": Number(401)}`, response(401)},

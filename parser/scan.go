@@ -512,8 +512,8 @@ func escapedBlank(b []byte, i int) int {
 // (escapedBlank) in b[s:e], e if there is none; an escaped backslash ("\\n")
 // is none. Inside a word, it is where a logger that escapes line breaks put
 // one: "code": 401\n} and code=401\nerror_code=… (log4j2's %enc{%m}{CRLF}),
-// "code": 401#012} (rsyslog).
-func escapedBlankIn(b []byte, s, e int) int {
+// "code": 401#012} (rsyslog, when hash is set).
+func escapedBlankIn(b []byte, s, e int, hash bool) int {
 	for k := s; k < e; k++ {
 		switch b[k] {
 		case '\\':
@@ -523,7 +523,7 @@ func escapedBlankIn(b []byte, s, e int) int {
 				return k
 			}
 		case '#':
-			if escapedBlank(b[:e], k) > 0 {
+			if hash && escapedBlank(b[:e], k) > 0 {
 				return k
 			}
 		}
@@ -531,10 +531,10 @@ func escapedBlankIn(b []byte, s, e int) int {
 	return e
 }
 
-// afterEscapedBlanks returns the index after the last escaped line break or
-// tab in b[s:e], s if there is none.
+// afterEscapedBlanks returns the index after the last backslash-escaped line
+// break or tab in b[s:e], s if there is none.
 func afterEscapedBlanks(b []byte, s, e int) int {
-	for k := escapedBlankIn(b, s, e); k < e; k = escapedBlankIn(b, s, e) {
+	for k := escapedBlankIn(b, s, e, false); k < e; k = escapedBlankIn(b, s, e, false) {
 		s = k + escapedBlank(b[:e], k)
 	}
 	return s
@@ -655,7 +655,7 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 		kind = classifyName(key)
 		if kind == kNone && !t.str && p.idx[lvl].mayHoldDQ(t.s, t.e) {
 			// "failed\ncode=401": the key follows an escaped line break
-			// inside the word.
+			// inside the word (a backslash's: the look is for one).
 			if s := afterEscapedBlanks(b, t.s, t.e); s > t.s {
 				t.s, key = s, b[s:t.e]
 				kind = classifyKey(key)
@@ -665,12 +665,12 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 			kind = kNone // WHERE error_code = 'oauth2.token.expired': a query, not a response
 		}
 	}
-	if kind != kNone && kind <= kStatus && v.vk == vBare && ((kind != kErr && v.e-v.s > 3) || p.idx[lvl].mayHoldDQ(v.s, v.e)) {
+	if kind != kNone && kind <= kStatus && v.vk == vBare && (v.e-v.s > 3 || p.idx[lvl].mayHoldDQ(v.s, v.e)) {
 		// "code": 401\n} (log4j2's %enc{%m}{CRLF}), "code": 401#012} (rsyslog),
-		// code=401\nerror_code=…: an escaped line break ends the value, and the
-		// tokenizer reads on after it. (A status or code of three bytes needs
-		// no look.)
-		if k := escapedBlankIn(b, v.s, v.e); k < v.e {
+		// code=401\nerror_code=…: an escaped line break ends the value of an
+		// error code, code or status, and the tokenizer reads on after it. (A
+		// status of three bytes needs no look.)
+		if k := escapedBlankIn(b, v.s, v.e, true); k < v.e {
 			v.e, j = k, k
 		}
 	}
