@@ -153,7 +153,8 @@ func classifySpelled(key []byte) keyKind {
 		}
 	case "statuscode", "httpstatuscode", "responsecode", "responsestatuscode",
 		"httpcode",                          // curl's -w '%{http_code}'
-		"elbstatuscode", "targetstatuscode": // AWS load balancer logs as JSON (Athena, Firehose)
+		"elbstatuscode", "targetstatuscode", // AWS load balancer logs as JSON (Athena, Firehose)
+		"ibmresponsecode": // Open Liberty / WebSphere Liberty JSON access log
 		if endsFold(key, "code") {
 			return kStatus
 		}
@@ -163,7 +164,8 @@ func classifySpelled(key []byte) keyKind {
 		"requesturi", "path", "requestpath", "url", "requesturl", "route", "upstream",
 		"clientrequestmethod", "clientrequesturi", "clientrequestpath", // Cloudflare
 		"reqmethod", "reqpath", // Akamai DataStream
-		"csmethod": // CloudFront and W3C extended logs as JSON (cs-method)
+		"csmethod",                       // CloudFront and W3C extended logs as JSON (cs-method)
+		"ibmrequestmethod", "ibmuripath": // Open Liberty / WebSphere Liberty JSON access log
 		return kReq
 	}
 	if n > 8 && string(norm[:8]) == "upstream" {

@@ -228,6 +228,17 @@ func (p *Parser) scan(b []byte, lvl int) {
 					continue
 				}
 			}
+			if c == '{' && i+2 < n && b[i+1] == '\\' && b[i+2] == '"' && (lvl > 0 || skipBlank(b, 0) < i) {
+				// failed {\"code\":401,…}, outside any string (a template that
+				// JSON-escapes the message): an escaped body, read as a
+				// string's content would be. A record that starts with one is
+				// the piece of a string that an earlier line opened (Laravel's
+				// exception context, after the body it logged raw): not read.
+				end := escapedObjectEnd(b, i)
+				p.recurse(b[i:end], lvl)
+				i = end
+				continue
+			}
 			p.push(c)
 			i++
 			if c == '{' {
@@ -1103,6 +1114,38 @@ func (p *Parser) scanNested(b []byte, lvl int) {
 	armed := p.armed
 	p.scan(b, lvl)
 	p.armed = armed
+}
+
+// escapedObjectEnd returns the index after the "}" that closes the escaped
+// object opening at i ({\"code\":401,…}: its strings delimited by \", a quote
+// inside them \\\"), or len(b) if none does.
+func escapedObjectEnd(b []byte, i int) int {
+	depth, str := 0, false
+	for k := i; k < len(b); k++ {
+		switch b[k] {
+		case '\\':
+			switch {
+			case k+1 < len(b) && b[k+1] == '"':
+				str = !str
+				k++
+			case k+3 < len(b) && b[k+1] == '\\' && b[k+2] == '\\' && b[k+3] == '"':
+				k += 3
+			default:
+				k++
+			}
+		case '{':
+			if !str {
+				depth++
+			}
+		case '}':
+			if !str {
+				if depth--; depth == 0 {
+					return k + 1
+				}
+			}
+		}
+	}
+	return len(b)
 }
 
 // unquotedBody reports whether the '"' at i, before a "{", opens a JSON object
