@@ -284,6 +284,7 @@ var shapes = map[string]struct {
 	"escaped body after a prefix":              {`Nov 24 10:09:02 app-05 worker[3310]: SecondMe error {\"code\":401,\"message\":\"x\",\"error_code\":\"oauth2.client.secret_mismatch\"}`, errEnv("oauth2.client.secret_mismatch", 401)},
 	"escaped body as a value":                  {`level=warn body={\"code\":0,\"message\":\"success\",\"data\":{\"note\":\"a \\\"}\\\" b\"}} retry=0`, success},
 	"escaped body starting the record":         {`{\"code\":401,\"message\":\"x\",\"error_code\":\"oauth2.token.expired\"}`, none},
+	"escaped body starting a shipped line":     {`{"log":"{\\\"code\\\":400,\\\"error_code\\\":\\\"oauth2.code.invalid\\\"}\n","stream":"stderr"}`, none},
 	"liberty access log":                       {`{"type":"liberty_accesslog","ibm_requestMethod":"GET","ibm_uriPath":"\/api\/me","ibm_responseCode":401,"ibm_bytesReceived":734}`, response(401)},
 	"escaped backslash before an n":            {`path=C:\\new code=401 error_code=oauth2.token.expired`, errEnv("oauth2.token.expired", 401)},
 	"rust serde_json debug success":            {`body=Object {"code": Number(0), "data": Object {"id": String("x")}}`, success},

@@ -228,12 +228,13 @@ func (p *Parser) scan(b []byte, lvl int) {
 					continue
 				}
 			}
-			if c == '{' && i+2 < n && b[i+1] == '\\' && b[i+2] == '"' && (lvl > 0 || skipBlank(b, 0) < i) {
+			if c == '{' && i+2 < n && b[i+1] == '\\' && b[i+2] == '"' && skipBlank(b, 0) < i {
 				// failed {\"code\":401,…}, outside any string (a template that
 				// JSON-escapes the message): an escaped body, read as a
-				// string's content would be. A record that starts with one is
-				// the piece of a string that an earlier line opened (Laravel's
-				// exception context, after the body it logged raw): not read.
+				// string's content would be. A record (or a string, as Docker
+				// wraps each line) that starts with one is the piece of a
+				// string that an earlier line opened (Laravel's exception
+				// context, after the body it logged raw): not read.
 				end := escapedObjectEnd(b, i)
 				p.recurse(b[i:end], lvl)
 				i = end
