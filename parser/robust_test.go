@@ -46,6 +46,11 @@ func hostile(n int) map[string][]byte {
 		"doubled quotes":        []byte(`{"code":0,"data":1} "` + strings.Repeat(`a""`, n) + `"`),
 		"csv fields":            []byte(strings.Repeat(`"{""code"":401,""error_code"":""a.b""}",`, n/8)),
 		"pretty quoted bodies":  []byte(strings.Repeat("\"{ \n ", n/2)),
+		"escaped bodies":        []byte(strings.Repeat(" ", n) + strings.Repeat(`{\"code\":0} `, n/8)),
+		"escaped bodies open":   []byte(strings.Repeat(`x {\"code\":{\\\"a`, n/8)),
+		"escaped bodies plain":  []byte(`code=0 data={} ` + strings.Repeat(`x {\"a `, n/4)),
+		"escaped line breaks":   []byte(strings.Repeat(`failed\ncode=401\nerror_code=a.b#012`, n/8)),
+		"escaped pretty bodies": []byte(strings.Repeat(`{\n "code": 401\n}`, n/8)),
 	}
 }
 

@@ -135,7 +135,9 @@ func (p *Parser) scan(b []byte, lvl int) {
 	x.build(b)
 	var t tok
 	i, n := 0, len(b)
-	csvEnd := 0 // the end of a CSV field found of no interest
+	csvEnd := 0              // the end of a CSV field found of no interest
+	first := skipBlank(b, 0) // where the text starts (an escaped body there is a string's piece)
+	escEnd := 0              // the end of an escaped body found of no interest
 	for i < n {
 		c := b[i]
 		// One dispatch per token, on the class of its first byte.
@@ -228,17 +230,23 @@ func (p *Parser) scan(b []byte, lvl int) {
 					continue
 				}
 			}
-			if c == '{' && i+2 < n && b[i+1] == '\\' && b[i+2] == '"' && skipBlank(b, 0) < i {
+			if c == '{' && i >= escEnd && i+2 < n && b[i+1] == '\\' && b[i+2] == '"' && first < i {
 				// failed {\"code\":401,…}, outside any string (a template that
 				// JSON-escapes the message): an escaped body, read as a
 				// string's content would be. A record (or a string, as Docker
 				// wraps each line) that starts with one is the piece of a
 				// string that an earlier line opened (Laravel's exception
 				// context, after the body it logged raw): not read.
+				// As a string's content, it is read only if it may hold an
+				// envelope; else its bytes are read as they come (and it is
+				// not measured again for each "{\"" inside it).
 				end := escapedObjectEnd(b, i)
-				p.recurse(b[i:end], lvl)
-				i = end
-				continue
+				if end-i >= minNested && interesting(b[i:end]) {
+					p.recurse(b[i:end], lvl)
+					i = end
+					continue
+				}
+				escEnd = end
 			}
 			p.push(c)
 			i++
