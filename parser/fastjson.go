@@ -89,6 +89,9 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 			}
 			i = end
 		case c == '{':
+			if j+2 < n && b[j+1] == '\\' && b[j+2] == '"' {
+				return start, false // {\"code\":…}: an escaped body, which the generic loop reads
+			}
 			if mayClassify(key) {
 				if kind := classifyName(key); kind != kNone {
 					p.keyOf(kind, key, vContainer, nil, false, false)
