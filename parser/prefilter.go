@@ -180,11 +180,11 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	if start > 0 && b[start-1] == '\\' {
 		if k := uQuote(b, start-1); k > 0 {
 			start += k // \u0022code, \x22code: the key follows an escaped quote
-		} else if c := b[start]; c == 'n' || c == 'r' || c == 't' {
-			start++ // \ncode=: the key follows an escaped line break or tab (escapedBlank)
+		} else if escapedBlank(b, start-1) == 2 {
+			start++ // \ncode=: the key follows an escaped line break or tab
 		}
 	} else if start > 0 && b[start-1] == '#' && end-start > 3 && escapedBlank(b, start-1) == 4 {
-		start += 3 // #012code=: rsyslog's escaped line break (escapedBlank)
+		start += 3 // #012code=: rsyslog's escaped line break
 	}
 	kind := classifyKey(b[start:end])
 	if kind == kNone {

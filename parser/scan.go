@@ -233,13 +233,13 @@ func (p *Parser) scan(b []byte, lvl int) {
 			if c == '{' && i >= escEnd && i+2 < n && b[i+1] == '\\' && b[i+2] == '"' && first < i {
 				// failed {\"code\":401,…}, outside any string (a template that
 				// JSON-escapes the message): an escaped body, read as a
-				// string's content would be. A record (or a string, as Docker
-				// wraps each line) that starts with one is the piece of a
-				// string that an earlier line opened (Laravel's exception
-				// context, after the body it logged raw): not read.
-				// As a string's content, it is read only if it may hold an
-				// envelope; else its bytes are read as they come (and it is
-				// not measured again for each "{\"" inside it).
+				// string's content would be — if it may hold an envelope; else
+				// its bytes are read as they come, and it is not measured
+				// again for each "{\"" inside it.
+				// A record (or a string, as Docker wraps each line) that
+				// starts with one is the piece of a string that an earlier
+				// line opened (Laravel's exception context, after the body it
+				// logged raw): not read.
 				end := escapedObjectEnd(b, i)
 				if end-i >= minNested && interesting(b[i:end]) {
 					p.recurse(b[i:end], lvl)
