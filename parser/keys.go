@@ -154,7 +154,9 @@ func classifySpelled(key []byte) keyKind {
 	case "statuscode", "httpstatuscode", "responsecode", "responsestatuscode",
 		"httpcode",                          // curl's -w '%{http_code}'
 		"elbstatuscode", "targetstatuscode", // AWS load balancer logs as JSON (Athena, Firehose)
-		"ibmresponsecode": // Open Liberty / WebSphere Liberty JSON access log
+		"ibmresponsecode",   // Open Liberty / WebSphere Liberty JSON access log
+		"httpresponsecode",  // Google ESPv2 / Cloud Endpoints request log
+		"proxyresponsecode": // WSO2 API Manager analytics events (the gateway's status; targetResponseCode is the backend's)
 		if endsFold(key, "code") {
 			return kStatus
 		}
@@ -165,7 +167,8 @@ func classifySpelled(key []byte) keyKind {
 		"clientrequestmethod", "clientrequesturi", "clientrequestpath", // Cloudflare
 		"reqmethod", "reqpath", // Akamai DataStream
 		"csmethod",                       // CloudFront and W3C extended logs as JSON (cs-method)
-		"ibmrequestmethod", "ibmuripath": // Open Liberty / WebSphere Liberty JSON access log
+		"ibmrequestmethod", "ibmuripath", // Open Liberty / WebSphere Liberty JSON access log
+		"apimethod": // WSO2 API Manager analytics events
 		return kReq
 	}
 	if n > 8 && string(norm[:8]) == "upstream" {

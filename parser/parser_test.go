@@ -92,6 +92,20 @@ var shapes = map[string]struct {
 	"gelf":        {`{"version":"1.1","host":"h","short_message":"api error","_error_code":"oauth2.token.expired","_code":401,"level":3}`, errEnv("oauth2.token.expired", 401)},
 	"journald json": {`{"__REALTIME_TIMESTAMP":"1795515619705000","MESSAGE":"secondme error {\"code\":502,\"error_code\":\"connection.error\"}","_SYSTEMD_UNIT":"client.service"}`,
 		errEnv("connection.error", 502)},
+	// journalctl -o json writes a message with colour codes or CR LF as its bytes.
+	"journald byte-array message": {journalExport("\x1b[31mERROR\x1b[0m upstream {\"code\":500,\"error_code\":\"secondme.context.build_failed\"}", false),
+		errEnv("secondme.context.build_failed", 500)},
+	"journald byte-array message, CR LF body": {journalExport("SecondMe error: {\r\n  \"code\": 503,\r\n  \"error_code\": \"connection.error\"\r\n}", false),
+		errEnv("connection.error", 503)},
+	"journald json-pretty byte-array message": {journalExport("\x1b[31mERROR\x1b[0m giving up \x1b[36mcode\x1b[0m=400 \x1b[36merror_code\x1b[0m=oauth2.refresh_token.invalid", true),
+		errEnv("oauth2.refresh_token.invalid", 400)},
+	"journald byte-array message, code alone": {journalExport("\x1b[31mERRO\x1b[0m api error \x1b[31mcode\x1b[0m=401", false), none},
+	"journald byte array out of range":        {`{"__CURSOR":"s=1","MESSAGE":[27,256,123,34,99,111,100,101,34,58,52,48,49,44,34,101,114,114,111,114,95,99,111,100,101,34,58,34,97,46,98,34,125]}`, none},
+	"journald byte array cut":                 {`{"__CURSOR":"s=1","MESSAGE":[123,34,99,111,100,101,34,58,52,48,49,44,34,101,114,114,111,114,95,99,111,100,101,34,58,34,97,46,98,34,125`, none},
+	// Only a journal export's MESSAGE (its first key "__…"): another record's
+	// array of numbers is numbers, whatever else the record holds.
+	"byte array outside a journal export": {`{"level":"info","MESSAGE":[123,34,99,111,100,101,34,58,52,48,49,44,34,101,114,114,111,114,95,99,111,100,101,34,58,34,97,46,98,34,125]}`, none},
+	"byte array beside a code key":        {`{"msg":"code=1","MESSAGE":[123,34,99,111,100,101,34,58,52,48,49,44,34,101,114,114,111,114,95,99,111,100,101,34,58,34,97,46,98,34,125]}`, none},
 
 	// 5. SSE
 	"sse data":         {`data: {"code":500,"message":"stream failed","error_code":"secondme.stream.error"}`, errEnv("secondme.stream.error", 500)},
@@ -286,6 +300,9 @@ var shapes = map[string]struct {
 	"escaped body starting the record":         {`{\"code\":401,\"message\":\"x\",\"error_code\":\"oauth2.token.expired\"}`, none},
 	"escaped body starting a shipped line":     {`{"log":"{\\\"code\\\":400,\\\"error_code\\\":\\\"oauth2.code.invalid\\\"}\n","stream":"stderr"}`, none},
 	"liberty access log":                       {`{"type":"liberty_accesslog","ibm_requestMethod":"GET","ibm_uriPath":"\/api\/me","ibm_responseCode":401,"ibm_bytesReceived":734}`, response(401)},
+	"espv2 request log":                        {`{"insertId":"4c8a","jsonPayload":{"api_method":"1.bridge.GetMe","error_cause":"AUTH","http_method":"GET","http_response_code":401,"url":"/v1/users/me"},"severity":"ERROR"}`, response(401)},
+	"wso2 analytics response event":            {`[2026-11-24 11:10:52,672]  INFO {org.wso2.am.analytics.publisher.reporter.elk.ELKCounterMetric} - apimMetrics: apim:response, properties :{"apiName":"SecondMe","proxyResponseCode":401,"apiMethod":"GET","targetResponseCode":401,"apiResourceTemplate":"/user/info"}`, response(401)},
+	"wso2 analytics fault event":               {`apimMetrics: apim:faulty, properties :{"apiMethod":"GET","proxyResponseCode":401,"targetResponseCode":0,"errorType":"AUTH","errorCode":900901,"errorMessage":"AUTHENTICATION_FAILURE"}`, response(401)},
 	"escaped backslash before an n":            {`path=C:\\new code=401 error_code=oauth2.token.expired`, errEnv("oauth2.token.expired", 401)},
 	"rust serde_json debug success":            {`body=Object {"code": Number(0), "data": Object {"id": String("x")}}`, success},
 	"rust serde_json debug access":             {`Object {"method": String("GET"), "path": String("/api/x"), "status": Number(401)}`, response(401)},
@@ -413,6 +430,26 @@ var shapes = map[string]struct {
 	"only braces":                {`{}{}[]()`, none},
 	"static file access no HTTP": {`10.0.0.1 - - [24/Nov/2026] "GET /static/app.js" 200 123`, none},
 	"error_code key in array":    {`["error_code","oauth2.token.expired"]`, none},
+}
+
+// journalExport is a journalctl -o json (or, pretty, -o json-pretty) record
+// whose MESSAGE is msg's bytes, as journalctl writes a message holding control
+// bytes.
+func journalExport(msg string, pretty bool) string {
+	sep, open, comma, close, nl := ":", "[", ",", "]", ""
+	if pretty {
+		sep, open, comma, close, nl = " : ", "[ ", ", ", " ]", "\n\t"
+	}
+	var b strings.Builder
+	b.WriteString("{" + nl + `"__CURSOR"` + sep + `"s=9b2f;i=1a300"` + "," + nl + `"PRIORITY"` + sep + `"3"` + "," + nl + `"MESSAGE"` + sep + open)
+	for i := 0; i < len(msg); i++ {
+		if i > 0 {
+			b.WriteString(comma)
+		}
+		fmt.Fprint(&b, msg[i])
+	}
+	b.WriteString(close + "," + nl + `"_PID"` + sep + `"1187"` + strings.TrimSuffix(nl, "\t") + "}")
+	return b.String()
 }
 
 func TestParseShapes(t *testing.T) {

@@ -51,6 +51,11 @@ func hostile(n int) map[string][]byte {
 		"escaped bodies plain":  []byte(`code=0 data={} ` + strings.Repeat(`x {\"a `, n/4)),
 		"escaped line breaks":   []byte(strings.Repeat(`failed\ncode=401\nerror_code=a.b#012`, n/8)),
 		"escaped pretty bodies": []byte(strings.Repeat(`{\n "code": 401\n}`, n/8)),
+		// journald exports: a long MESSAGE byte array, and many MESSAGE keys
+		// after a long field (each key looks for the record's first).
+		"journal byte array": []byte(`{"__CURSOR":"s","MESSAGE":[` + strings.Repeat(`123,34,99,111,100,101,34,58,`, n) + `49]}`),
+		"journal message keys": []byte(`{"__CURSOR":"` + strings.Repeat(`x\"`, n) + `",` +
+			strings.Repeat(`"MESSAGE":[99,111,100,101,61,48,32,100,97,116,97,61,123,125,32,99,111,100,101,61,48],`, n/8) + `"a":1}`),
 	}
 }
 

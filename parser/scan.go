@@ -712,6 +712,11 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	if v.str && kind != kErr && kind != kCode && p.idx[lvl].mayNest(b, v.s, v.e) {
 		p.recurse(val, lvl)
 	}
+	if kind == kMsg && v.vk == vContainer && b[j] == '[' {
+		if k := p.journalBytes(b, key, j, lvl); k > 0 {
+			return k, true // journald's MESSAGE as bytes
+		}
+	}
 	return j, true
 }
 
