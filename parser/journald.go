@@ -101,9 +101,9 @@ func (p *Parser) journalBytes(b, key []byte, i, lvl int) int {
 		return 0
 	}
 	if p.journal == 0 {
-		p.journal = 1 + journalMessage(b) // once per record: a record of many MESSAGE keys stays linear
+		p.journal = 2 + journalMessage(b) // once per record: a record of many MESSAGE keys stays linear
 	}
-	if p.journal-1 != i {
+	if p.journal-2 != i {
 		return 0
 	}
 	msg, next, ok := appendByteArray(p.scratch[lvl+1][:0], b, i)

@@ -126,7 +126,7 @@ type Parser struct {
 	bareKey    bool // the key keyOf is recording is unquoted
 	arrErr     bool // an error key's value is the array being opened
 	attrPend   bool // an attribute's "value" is the object being opened
-	journal    int  // 1 + journalMessage of the record, once the tokenizer has asked; 0 before
+	journal    int  // 2 + journalMessage of the record (1: none), once the tokenizer has asked; 0 before
 	arrPrefix  uint32
 	special    bool // some frame is an error key's array or an access line: flush must look at words
 	big        bool // the record is longer than maxKeptScratch: trim the buffers afterwards

@@ -56,6 +56,8 @@ func hostile(n int) map[string][]byte {
 		"journal byte array": []byte(`{"__CURSOR":"s","MESSAGE":[` + strings.Repeat(`123,34,99,111,100,101,34,58,`, n) + `49]}`),
 		"journal message keys": []byte(`{"__CURSOR":"` + strings.Repeat(`x\"`, n) + `",` +
 			strings.Repeat(`"MESSAGE":[99,111,100,101,61,48,32,100,97,116,97,61,123,125,32,99,111,100,101,61,48],`, n/8) + `"a":1}`),
+		"journal message keys, first a string": []byte(`{"__CURSOR":"` + strings.Repeat(`x\"`, n) + `","MESSAGE":"code=0",` +
+			strings.Repeat(`"MESSAGE":[99,111,100,101,61,48,32,100,97,116,97,61,123,125,32,99,111,100,101,61,48],`, n/8) + `"a":1}`),
 	}
 }
 
