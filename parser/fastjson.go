@@ -87,6 +87,9 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 			if kind != kErr && kind != kCode && x.mayNest(b, vs, ve) {
 				p.recurse(val, lvl)
 			}
+			if kind == kNone {
+				p.requestValue(val)
+			}
 			i = end
 		case c == '{':
 			if j+2 < n && b[j+1] == '\\' && b[j+2] == '"' {

@@ -197,8 +197,11 @@ func (p *Parser) scan(b []byte, lvl int) {
 					// A key of no interest ("10" of 10:00:14, "msg"): keyValue
 					// would only read its value, and a string's nested record.
 					if j, v, ok := sepValue(b, x, i, t.e); ok {
-						if v.str && x.mayNest(b, v.s, v.e) {
-							p.recurse(b[v.s:v.e], lvl)
+						if v.str {
+							if x.mayNest(b, v.s, v.e) {
+								p.recurse(b[v.s:v.e], lvl)
+							}
+							p.requestValue(b[v.s:v.e])
 						}
 						t.has = false
 						p.armed = false
@@ -712,6 +715,9 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	if v.str && kind != kErr && kind != kCode && p.idx[lvl].mayNest(b, v.s, v.e) {
 		p.recurse(val, lvl)
 	}
+	if v.str && kind == kNone {
+		p.requestValue(val)
+	}
 	if kind == kMsg && v.vk == vContainer && b[j] == '[' {
 		if k := p.journalBytes(b, key, j, lvl); k > 0 {
 			return k, true // journald's MESSAGE as bytes
@@ -1086,6 +1092,21 @@ func (p *Parser) haproxy(b []byte, q int, lvl int) {
 		p.setErr(f, b[cs:ce], vBare, false, false, 0)
 	}
 }
+
+// requestValue notes a string value that is a whole request line with its
+// version ("req":"GET /x HTTP/1.1", as a JSON log-format an operator names
+// the field): a request-ish value under a key of its own choosing, as a quoted
+// request line in text is. Inlined: most values stop at the first byte.
+func (p *Parser) requestValue(v []byte) {
+	if len(v) >= 14 && v[0]-'A' < 26 && !p.sawReq {
+		p.sawReq = requestLineValue(v)
+	}
+}
+
+// requestLineValue is isRequestLine, out of line for requestValue.
+//
+//go:noinline
+func requestLineValue(v []byte) bool { return isRequestLine(v) }
 
 // isRequestLine matches "GET /path HTTP/1.1" (the quoted request of nginx,
 // Apache, Envoy and Kong text access logs).
