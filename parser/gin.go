@@ -31,8 +31,8 @@ import (
 // firstByte is the test of a line's first byte, one load for every line:
 // 'H' for an "HTTP/" there (httpAt, as the pre-filter's block scan checks
 // every other 'H'), '[' for the bytes an access line's tag starts with (ESC:
-// a colour code before it).
-var firstByte = [256]byte{'H': 'H', '[': '[', '-': '[', ' ': '[', 0x1b: '['}
+// a colour code before it), '{' for a journal export (journalStart).
+var firstByte = [256]byte{'H': 'H', '[': '[', '-': '[', ' ': '[', 0x1b: '[', '{': '{'}
 
 // maxTagLead bounds the blanks and colour codes before an access line's tag.
 const maxTagLead = 24

@@ -17,17 +17,23 @@ const maxJournalMessage = 64 << 10
 
 var journalMessageKey = []byte(`"MESSAGE"`)
 
+// journalStart is the first look for a journal export record: "{", then the
+// quote and underscore of its first key ({"__CURSOR"…), or the line break of
+// json-pretty. Inlined.
+func journalStart(b []byte) bool {
+	return len(b) > 2 && b[0] == '{' && (b[2] == '_' || b[1] == '\n')
+}
+
 // journalMessage returns the index of the "[" of the MESSAGE array of a journal
-// export record b (one whose first key starts "__", as journalctl writes
-// __CURSOR or __REALTIME_TIMESTAMP first), or -1.
+// export record b (journalStart, and its first key starts "__", as journalctl
+// writes __CURSOR or __REALTIME_TIMESTAMP first), or -1.
 //
 //go:noinline
 func journalMessage(b []byte) int {
-	i := skipBlank(b, 0)
-	if i+4 > len(b) || b[i] != '{' {
+	if !journalStart(b) {
 		return -1
 	}
-	if i = skipBlank(b, i+1); i+3 > len(b) || string(b[i:i+3]) != `"__` {
+	if i := skipBlank(b, 1); i+3 > len(b) || string(b[i:i+3]) != `"__` {
 		return -1
 	}
 	k := bytes.Index(b, journalMessageKey)
@@ -78,14 +84,6 @@ func appendByteArray(dst, b []byte, i int) (out []byte, next int, ok bool) {
 		break
 	}
 	return dst[:n0], i, false
-}
-
-// journalRecord is the pre-filter's last look at a record (of 16 bytes or
-// more) that starts with "{": a journal export with a MESSAGE byte array goes to the
-// tokenizer, which decodes it (journalBytes). Inlined: the underscore of its
-// first key ({"__CURSOR"…), or the line break of json-pretty, first.
-func journalRecord(b []byte) bool {
-	return (b[2] == '_' || b[1] == '\n') && journalMessage(b) >= 0
 }
 
 // journalBytes reads the array at b[i], the value of a key (key), if it is

@@ -46,14 +46,14 @@ func prefilter(b []byte, memo *haproxyMemo) bool {
 		return httpStatus(b, memo)
 	}
 	checks := 0 // HAProxy look-backs (see httpAt)
-	if fb := firstByte[b[0]]; fb != 0 && ((fb == 'H' && httpAt(b, 0, &checks, memo)) || (fb == '[' && tagged(b))) {
-		return true
+	if fb := firstByte[b[0]]; fb != 0 && ((fb == 'H' && httpAt(b, 0, &checks, memo)) || (fb == '[' && tagged(b)) ||
+		(fb == '{' && memo != nil && journalStart(b) && journalMessage(b) >= 0)) {
+		return true // (a journal export's MESSAGE byte array: the tokenizer decodes it, journalBytes)
 	}
 	for from := 1; from < len(b); {
 		pos, m := pairScan(b, from)
 		if pos < 0 {
-			// Nothing: unless a journal export's MESSAGE byte array holds it.
-			return b[0] == '{' && memo != nil && journalRecord(b)
+			return false
 		}
 		for ; m != 0; m &= m - 1 {
 			i := pos + bits.TrailingZeros32(m)
