@@ -40,6 +40,7 @@ type Assembler struct {
 	held     bool   // the record is one line ending in a separator ("body="): its value may follow
 	http     uint8  // an HTTP response dump: 1 in its headers, 2 after them (a body may follow)
 	prefix   []byte // the prefix the logger repeats on each line of the record (linePrefix), if any
+	view     []byte // dumpView's copy of a coloured line
 
 	overflows uint64
 	// OnOverflow, if set, is called when a record is dropped, with the lines
@@ -73,10 +74,30 @@ func (a *Assembler) Add(line []byte, emit func(record []byte)) {
 
 // mayStart: the first or last byte of line is one a record other than an
 // unbalanced "{" needs (print_r's "Array", var_export's "array (", an HTTP
-// status line, a separator at the end).
+// status line, a separator at the end), or a blank or colour code (mitmdump's
+// and HTTPie's status lines: add looks past them).
 func mayStart(line []byte) bool {
 	n := len(line)
-	return n > 0 && (endByte[line[n-1]] || line[0] == 'H' || line[0] == '<')
+	return n > 0 && (endByte[line[n-1]] || startByte[line[0]])
+}
+
+// startByte marks the first bytes mayStart looks for.
+var startByte = [256]bool{'H': true, '<': true, ' ': true, '\t': true, 0x1b: true}
+
+// firstContent returns line's first byte that is neither a blank nor part of a
+// colour code, 0 if there is none.
+func firstContent(line []byte) byte {
+	for i := 0; i < len(line); {
+		switch line[i] {
+		case ' ', '\t':
+			i++
+		case 0x1b:
+			i = skipANSI(line, i)
+		default:
+			return line[i]
+		}
+	}
+	return 0
 }
 
 func (a *Assembler) add(line []byte, emit func(record []byte)) {
@@ -143,7 +164,7 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 		}
 	}
 	if a.maxLines > 1 && len(line) < a.maxBytes {
-		if len(line) >= 12 && (line[0] == 'H' || line[0] == '<') && httpStatusLine(line) {
+		if len(line) >= 10 && a.statusLine(line) {
 			a.start(line, 0) // a response dump: its headers and body follow
 			a.http = 1
 			return
@@ -345,12 +366,12 @@ func (a *Assembler) addHTTP(line []byte, emit func(record []byte)) {
 	body := 0
 	switch {
 	case !a.fits(line):
-	case a.http == 1 && headerLine(line):
+	case a.http == 1 && headerLine(a.dumpView(line)):
 		body = -1
 	case a.http == 1 && emptyHTTPLine(line):
 		a.http, body = 2, -1
 	case a.http == 2:
-		if t := bytes.TrimLeft(line, " \t"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		if c := firstContent(line); c == '{' || c == '[' {
 			body = 1 + max(braceDelta(line), 0)
 		}
 	}
@@ -372,8 +393,55 @@ func (a *Assembler) addHTTP(line []byte, emit func(record []byte)) {
 	}
 }
 
-// curlPrefix strips curl -v's "< " before the lines of a response.
+// maxDumpHead bounds the bytes of a line dumpView copies: a status line or a
+// header's name.
+const maxDumpHead = 128
+
+// dumpView returns line as the status line and header checks of a response dump
+// read it: without the indentation of mitmdump's flow listing, and without
+// the colour codes of a coloured dump (HTTPie's --pretty=all), which it then
+// copies (its first maxDumpHead bytes of content).
+func (a *Assembler) dumpView(line []byte) []byte {
+	i := 0
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	if bytes.IndexByte(line[i:], 0x1b) < 0 {
+		return line[i:]
+	}
+	v := a.view[:0]
+	for j := i; j < len(line) && len(v) < maxDumpHead; {
+		if line[j] == 0x1b {
+			j = skipANSI(line, j)
+			continue
+		}
+		if len(v) > 0 || (line[j] != ' ' && line[j] != '\t') {
+			v = append(v, line[j])
+		}
+		j++
+	}
+	a.view = v
+	return v
+}
+
+// statusLine reports whether line is a response's status line (httpStatusLine),
+// indented and coloured or not.
+func (a *Assembler) statusLine(line []byte) bool {
+	c := line[0]
+	if c == ' ' || c == '\t' || c == 0x1b {
+		if c = firstContent(line); c != 'H' && c != '<' {
+			return false
+		}
+		return httpStatusLine(a.dumpView(line))
+	}
+	return (c == 'H' || c == '<') && httpStatusLine(line)
+}
+
+// curlPrefix strips curl -v's "< " (mitmdump's "<< ") before the lines of a response.
 func curlPrefix(line []byte) []byte {
+	if len(line) >= 3 && line[0] == '<' && line[1] == '<' && line[2] == ' ' {
+		return line[3:]
+	}
 	if len(line) >= 2 && line[0] == '<' && line[1] == ' ' {
 		return line[2:]
 	}
@@ -381,7 +449,7 @@ func curlPrefix(line []byte) []byte {
 }
 
 // httpStatusLine matches a response's status line, "HTTP/1.1 401 Unauthorized",
-// "< HTTP/2 401".
+// "< HTTP/2 401", "<< HTTP/2.0 401 Unauthorized 76b".
 func httpStatusLine(line []byte) bool {
 	s := curlPrefix(line)
 	if len(s) < 10 || string(s[:5]) != "HTTP/" {
@@ -460,12 +528,17 @@ func isContinuation(line []byte) bool {
 		return false
 	}
 	i := 0
-	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+	indented := false
+	for i < len(line) {
+		if line[i] == 0x1b {
+			i = skipANSI(line, i) // a coloured dump (awesome_print, jq -C, HTTPie): colours are no content
+			continue
+		}
+		if line[i] != ' ' && line[i] != '\t' {
+			break
+		}
+		indented = true
 		i++
-	}
-	indented := i > 0
-	for i < len(line) && line[i] == 0x1b {
-		i = skipANSI(line, i) // a coloured dump (awesome_print, jq -C): colours are no content
 	}
 	if i == len(line) {
 		return false

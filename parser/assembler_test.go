@@ -128,6 +128,18 @@ func TestAssembler(t *testing.T) {
 			lines: []string{"HTTP/1.1 403 Forbidden", "X-Error-Code: oauth2.scope.insufficient", "", `{"code":403,"error_code":"oauth2.scope.insufficient"}`, "next"},
 			want:  []string{"HTTP/1.1 403 Forbidden\nX-Error-Code: oauth2.scope.insufficient\n\n{\"code\":403,\"error_code\":\"oauth2.scope.insufficient\"}", "next"},
 		},
+		"curl -i over HTTP/2: a status line of 10 or 11 bytes": {
+			lines: []string{"HTTP/2 403 ", "x-error-code: oauth2.scope.insufficient", "", `{"code":403,"error_code":"oauth2.scope.insufficient"}%`, "HTTP/2 200", "content-type: application/json", "", `{"code":0}`},
+			want:  []string{"HTTP/2 403 \nx-error-code: oauth2.scope.insufficient\n\n{\"code\":403,\"error_code\":\"oauth2.scope.insufficient\"}%", "HTTP/2 200\ncontent-type: application/json\n\n{\"code\":0}"},
+		},
+		"mitmdump's flow listing: an indented response": {
+			lines: []string{"127.0.0.1:52344: GET https://h/api/x HTTP/2.0", "    authorization: Bearer x", "             << HTTP/2.0 401 Unauthorized 76b", "    x-error-code: oauth2.token.expired", "", "    {", `        "code": 401,`, `        "error_code": "oauth2.token.expired"`, "    }", "", "next"},
+			want:  []string{"127.0.0.1:52344: GET https://h/api/x HTTP/2.0", "    authorization: Bearer x", "             << HTTP/2.0 401 Unauthorized 76b\n    x-error-code: oauth2.token.expired\n\n    {\n        \"code\": 401,\n        \"error_code\": \"oauth2.token.expired\"\n    }", "", "next"},
+		},
+		"HTTPie's coloured response (--pretty=all), colours before the indentation": {
+			lines: []string{"\x1b[34mHTTP\x1b[39;49;00m/\x1b[34m1.1\x1b[39;49;00m \x1b[34m403\x1b[39;49;00m \x1b[36mForbidden\x1b[39;49;00m", "\x1b[36mX-Error-Code\x1b[39;49;00m:\x1b[37m \x1b[39;49;00m\x1b[33moauth2.application.pending_review\x1b[39;49;00m", "", "{", "\x1b[37m    \x1b[39;49;00m\x1b[34;01m\"code\"\x1b[39;49;00m:\x1b[37m \x1b[39;49;00m\x1b[34m403\x1b[39;49;00m,", "\x1b[37m    \x1b[39;49;00m\x1b[34;01m\"error_code\"\x1b[39;49;00m:\x1b[37m \x1b[39;49;00m\x1b[33m\"oauth2.application.pending_review\"\x1b[39;49;00m", "}", "next"},
+			want:  []string{"\x1b[34mHTTP\x1b[39;49;00m/\x1b[34m1.1\x1b[39;49;00m \x1b[34m403\x1b[39;49;00m \x1b[36mForbidden\x1b[39;49;00m\n\x1b[36mX-Error-Code\x1b[39;49;00m:\x1b[37m \x1b[39;49;00m\x1b[33moauth2.application.pending_review\x1b[39;49;00m\n\n{\n\x1b[37m    \x1b[39;49;00m\x1b[34;01m\"code\"\x1b[39;49;00m:\x1b[37m \x1b[39;49;00m\x1b[34m403\x1b[39;49;00m,\n\x1b[37m    \x1b[39;49;00m\x1b[34;01m\"error_code\"\x1b[39;49;00m:\x1b[37m \x1b[39;49;00m\x1b[33m\"oauth2.application.pending_review\"\x1b[39;49;00m\n}", "next"},
+		},
 		"response headers without a body": {
 			lines: []string{"HTTP/1.1 401 Unauthorized", "X-Error-Code: oauth2.token.expired", "2026-11-24 10:00:00 INFO next", "HTTP/1.1 204 No Content", "", "done"},
 			want:  []string{"HTTP/1.1 401 Unauthorized\nX-Error-Code: oauth2.token.expired", "2026-11-24 10:00:00 INFO next", "HTTP/1.1 204 No Content\n", "done"},

@@ -99,6 +99,7 @@ func FuzzAssembler(f *testing.F) {
 	f.Add([]byte("status=401 body=\n{\n  \"code\": 401\n}\nresponse:\nnext:\n{}"), 4, 200)
 	f.Add([]byte("array(2) {\n  [\"code\"]=>\n  int(401)\n  [\"x\"]=>\n  NULL\n}\nfailed: \"{\n  \"a\" : 1\n}\""), 8, 500)
 	f.Add([]byte("11-24 1 D OkHttp  : {\n11-24 1 D OkHttp  :   \"code\": 401\n11-24 1 D OkHttp  : }\nweb-1 | {\nweb-1 |   x: 1\nweb-2 | }"), 4, 300)
+	f.Add([]byte("HTTP/2 403 \nx-error-code: a.b\n\n{}%\n   << HTTP/2.0 401 OK 76b\n    x: y\n\n    {\n        \"code\": 401\n    }\n\x1b[34mHTTP\x1b[0m/1.1 403\n\x1b[36mA\x1b[0m: b\n\n{\n\x1b[37m    \x1b[0m\"code\": 403\n}"), 8, 400)
 	f.Fuzz(func(t *testing.T, in []byte, maxLines, maxBytes int) {
 		maxLines, maxBytes = 1+abs(maxLines)%64, 1+abs(maxBytes)%4096
 		a := NewAssembler(maxLines, maxBytes)
