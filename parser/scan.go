@@ -289,7 +289,7 @@ func (p *Parser) scan(b []byte, lvl int) {
 		}
 	}
 	p.flush(b, &t, lvl)
-	p.cutMid = len(p.stack) > base+1 && cutMidToken(b) // only an object frame left open is judged cut
+	p.cutMid = len(p.stack) > base+1 && cutMidToken(b) && !hexDumpLine(b) // only an object frame left open is judged cut
 	for len(p.stack) > base {
 		p.pop(true)
 	}
@@ -316,6 +316,45 @@ func cutMidToken(b []byte) bool {
 }
 
 var truncatedMark = []byte("[TRUNCATED]")
+
+// hexDumpLine reports whether b is a line of a hex dump (hexdump -C, xxd,
+// Netty's and ESP-IDF's buffer dumps): eight or more groups of two or four hex
+// digits, then the dump's text column, a window of the bytes dumped (a body
+// shown 16 bytes a line), which is no body cut by a size limit. Asked only of
+// a record cut inside a token.
+func hexDumpLine(b []byte) bool {
+	run, end := 0, -1
+	for i := 0; i < len(b); {
+		for i < len(b) && b[i] == ' ' {
+			i++
+		}
+		s := i
+		for i < len(b) && b[i] != ' ' {
+			i++
+		}
+		if n := i - s; (n == 2 || n == 4) && allHex(b[s:i]) {
+			if run++; run >= 8 {
+				end = i
+			}
+			continue
+		}
+		if end >= 0 {
+			break // the text column
+		}
+		run = 0
+	}
+	// The text column: 16 or 32 bytes, its delimiters and colour codes.
+	return end >= 0 && len(b)-end <= 64
+}
+
+func allHex(t []byte) bool {
+	for _, c := range t {
+		if !isDigit(c) && (c|0x20 < 'a' || c|0x20 > 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // endTok ends the pending token t before a token that does not make it a key.
 func (p *Parser) endTok(b []byte, t *tok, lvl int) {
