@@ -370,6 +370,8 @@ func (a *Assembler) addHTTP(line []byte, emit func(record []byte)) {
 		body = -1
 	case a.http == 1 && emptyHTTPLine(line):
 		a.http, body = 2, -1
+	case a.http == 2 && auditBodySection(line):
+		body = -1 // ModSecurity's audit log: the response body's section follows the headers'
 	case a.http == 2:
 		if c := firstContent(line); c == '{' || c == '[' {
 			body = 1 + max(braceDelta(line), 0)
@@ -473,6 +475,27 @@ func headerLine(line []byte) bool {
 		i++
 	}
 	return i > 0 && i < len(s) && s[i] == ':' && (i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '\t')
+}
+
+// auditBodySection matches the boundary of a ModSecurity serial audit log's
+// response body section (E), which follows the response headers' (F):
+// "--5f8e3a1c-E--" (ModSecurity 2), "---1Nxzsd7C---E--" (ModSecurity 3).
+func auditBodySection(line []byte) bool {
+	t := bytes.TrimRight(line, " \r")
+	n := len(t)
+	if n < 12 || n > 24 || string(t[:2]) != "--" || string(t[n-4:]) != "-E--" {
+		return false
+	}
+	id := bytes.Trim(t[:n-4], "-")
+	if len(id) < 8 {
+		return false
+	}
+	for _, c := range id {
+		if !isLetter(c) && !isDigit(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // emptyHTTPLine matches the empty line that ends a response's headers (curl -v: "<").

@@ -140,6 +140,10 @@ func TestAssembler(t *testing.T) {
 			lines: []string{"\x1b[34mHTTP\x1b[39;49;00m/\x1b[34m1.1\x1b[39;49;00m \x1b[34m403\x1b[39;49;00m \x1b[36mForbidden\x1b[39;49;00m", "\x1b[36mX-Error-Code\x1b[39;49;00m:\x1b[37m \x1b[39;49;00m\x1b[33moauth2.application.pending_review\x1b[39;49;00m", "", "{", "\x1b[37m    \x1b[39;49;00m\x1b[34;01m\"code\"\x1b[39;49;00m:\x1b[37m \x1b[39;49;00m\x1b[34m403\x1b[39;49;00m,", "\x1b[37m    \x1b[39;49;00m\x1b[34;01m\"error_code\"\x1b[39;49;00m:\x1b[37m \x1b[39;49;00m\x1b[33m\"oauth2.application.pending_review\"\x1b[39;49;00m", "}", "next"},
 			want:  []string{"\x1b[34mHTTP\x1b[39;49;00m/\x1b[34m1.1\x1b[39;49;00m \x1b[34m403\x1b[39;49;00m \x1b[36mForbidden\x1b[39;49;00m\n\x1b[36mX-Error-Code\x1b[39;49;00m:\x1b[37m \x1b[39;49;00m\x1b[33moauth2.application.pending_review\x1b[39;49;00m\n\n{\n\x1b[37m    \x1b[39;49;00m\x1b[34;01m\"code\"\x1b[39;49;00m:\x1b[37m \x1b[39;49;00m\x1b[34m403\x1b[39;49;00m,\n\x1b[37m    \x1b[39;49;00m\x1b[34;01m\"error_code\"\x1b[39;49;00m:\x1b[37m \x1b[39;49;00m\x1b[33m\"oauth2.application.pending_review\"\x1b[39;49;00m\n}", "next"},
 		},
+		"ModSecurity's audit log: the response headers' section, then the body's": {
+			lines: []string{"--5f8e3a1c-F--", "HTTP/1.1 400 Bad Request", "X-Secondme-Error-Code: invalid.param", "", "--5f8e3a1c-E--", `{"code":400,"error_code":"invalid.param"}`, "", "--5f8e3a1c-H--", "---1Nxzsd7C---F--", "HTTP/1.1 500 Internal Server Error", "", "---1Nxzsd7C---E--", "{", `  "code" : 500`, "}"},
+			want:  []string{"--5f8e3a1c-F--", "HTTP/1.1 400 Bad Request\nX-Secondme-Error-Code: invalid.param\n\n--5f8e3a1c-E--\n{\"code\":400,\"error_code\":\"invalid.param\"}", "", "--5f8e3a1c-H--", "---1Nxzsd7C---F--", "HTTP/1.1 500 Internal Server Error\n\n---1Nxzsd7C---E--\n{\n  \"code\" : 500\n}"},
+		},
 		"response headers without a body": {
 			lines: []string{"HTTP/1.1 401 Unauthorized", "X-Error-Code: oauth2.token.expired", "2026-11-24 10:00:00 INFO next", "HTTP/1.1 204 No Content", "", "done"},
 			want:  []string{"HTTP/1.1 401 Unauthorized\nX-Error-Code: oauth2.token.expired", "2026-11-24 10:00:00 INFO next", "HTTP/1.1 204 No Content\n", "done"},
