@@ -85,17 +85,10 @@ func mayStart(line []byte) bool {
 var startByte = [256]bool{'H': true, '<': true, ' ': true, '\t': true, 0x1b: true}
 
 // firstContent returns line's first byte that is neither a blank nor part of a
-// colour code, 0 if there is none.
+// colour code (skipBlanksColours), 0 if there is none.
 func firstContent(line []byte) byte {
-	for i := 0; i < len(line); {
-		switch line[i] {
-		case ' ', '\t':
-			i++
-		case 0x1b:
-			i = skipANSI(line, i)
-		default:
-			return line[i]
-		}
+	if i := skipBlanksColours(line, 0); i < len(line) {
+		return line[i]
 	}
 	return 0
 }

@@ -332,11 +332,13 @@ func hexDumpLine(b []byte) bool {
 		for i < len(b) && b[i] != ' ' {
 			i++
 		}
-		if n := i - s; (n == 2 || n == 4) && allHex(b[s:i]) {
-			if run++; run >= 8 {
-				end = i
+		if n := i - s; n == 2 || n == 4 {
+			if _, hex := hexN(b[s:i], n); hex {
+				if run++; run >= 8 {
+					end = i
+				}
+				continue
 			}
-			continue
 		}
 		if end >= 0 {
 			break // the text column
@@ -345,15 +347,6 @@ func hexDumpLine(b []byte) bool {
 	}
 	// The text column: 16 or 32 bytes, its delimiters and colour codes.
 	return end >= 0 && len(b)-end <= 64
-}
-
-func allHex(t []byte) bool {
-	for _, c := range t {
-		if !isDigit(c) && (c|0x20 < 'a' || c|0x20 > 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // endTok ends the pending token t before a token that does not make it a key.
