@@ -1474,7 +1474,7 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 			c.reason = ridTruncatedJSON
 			p.offerBad(c)
 		case f.errBad:
-			if f.errLike || cst != numAbsent {
+			if f.errLike || cst == numValid {
 				c.reason = ridBadErrorCode
 				p.offerBad(c)
 			}
