@@ -923,15 +923,22 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 	if vk != vString && vk != vBare {
 		return // an object or nothing: not an error_code
 	}
-	val = trimBlank(val)
-	if !str && len(val) > 1 && val[len(val)-1] == '.' {
-		val = val[:len(val)-1] // "failed with error_code=oauth2.token.expired."
-	}
-	if !plausibleErrValue(val) {
-		if str && len(val) == 0 {
-			f.errEmpty = true
+	if str {
+		// Blanks inside the quotes break the grammar ("oauth2.token.revoked  ",
+		// a CHAR column's padding), but a blank or numeric value is still no
+		// error code at all.
+		if t := trimBlank(val); !plausibleErrValue(t) {
+			f.errEmpty = f.errEmpty || len(t) == 0
+			return
 		}
-		return
+	} else {
+		val = trimBlank(val)
+		if len(val) > 1 && val[len(val)-1] == '.' {
+			val = val[:len(val)-1] // "failed with error_code=oauth2.token.expired."
+		}
+		if !plausibleErrValue(val) {
+			return
+		}
 	}
 	if f.errSet && !f.errBad {
 		return
