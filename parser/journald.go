@@ -109,7 +109,7 @@ func (p *Parser) journalBytes(b, key []byte, i, lvl int) int {
 		return 0
 	}
 	p.scratch[lvl+1] = msg
-	if len(msg) >= minNested && bytes.ContainsAny(msg, ":=") && interesting(msg) && !p.tooDeep(lvl) {
+	if len(msg) >= minNested && bytes.ContainsAny(msg, ":=") && interesting(msg) && !p.tooDeep(lvl, msg) {
 		p.scanNested(msg, lvl+1)
 	}
 	return next

@@ -426,6 +426,9 @@ var shapes = map[string]struct {
 	"cut body under bare keys":      {`failed: {code: 500, message: "upstream ti`, none},
 	"header error beats a cut body": {`status=500 x-error-code=internal.error body={"code":500,"message":"x`, errEnv("internal.error", 500)},
 	"too deep":                      {`{"a":` + strings.Repeat("[", 200) + `{"code":500,"error_code":"internal.error"}` + strings.Repeat("]", 200) + "}", bad(ReasonTooDeep, 0)},
+	"too deep, in a string":         {`{"a":` + strings.Repeat("[", 200) + `"{\"code\":500,\"error_code\":\"internal.error\"}"` + strings.Repeat("]", 200) + "}", bad(ReasonTooDeep, 0)},
+	// A request line alone, too deep to parse, loses no candidate (found by FuzzParse).
+	"too deep, a request line only": {`status=200 ` + strings.Repeat("(", 130) + `"\0""0000HTTP/0",`, none},
 	"too deep but outer fine":       {`{"code":401,"error_code":"oauth2.token.expired","a":` + strings.Repeat("[", 200) + strings.Repeat("]", 200) + "}", errEnv("oauth2.token.expired", 401)},
 
 	// No envelope, no false positive

@@ -1173,7 +1173,7 @@ func isRequestLine(s []byte) bool {
 // recurse parses the decoded content of a string as a record nested in the
 // current frame (JSON in a JSON string, a logfmt message inside a JSON log...).
 func (p *Parser) recurse(raw []byte, lvl int) {
-	if p.tooDeep(lvl) {
+	if p.tooDeep(lvl, raw) {
 		return
 	}
 	dst := unescapeAppend(p.scratch[lvl+1][:0], raw)
@@ -1260,7 +1260,7 @@ func (p *Parser) csvField(b []byte, i, lvl int) (next int, ok bool) {
 		// or the end of the line follows ("…"0 is a string and a word).
 		return min(j+1, len(b)), false
 	}
-	if !p.tooDeep(lvl) {
+	if !p.tooDeep(lvl, raw) {
 		dst := undoubleAppend(p.scratch[lvl+1][:0], raw)
 		p.scratch[lvl+1] = dst
 		p.scanNested(dst, lvl+1)
@@ -1268,11 +1268,15 @@ func (p *Parser) csvField(b []byte, i, lvl int) (next int, ok bool) {
 	return min(j+1, len(b)), true
 }
 
-// tooDeep reports whether a string at level lvl is too deep to be parsed as a
-// record of its own (maxLevels, maxDepth), noting that a candidate may be lost.
-func (p *Parser) tooDeep(lvl int) bool {
+// tooDeep reports whether a string at level lvl, holding s, is too deep to be
+// parsed as a record of its own (maxLevels, maxDepth), noting that a candidate
+// may be lost when s names a key the parser acts on. An access line's request
+// alone is no loss worth reporting: the pre-filter reads a string's end as the
+// end of a record, where an HAProxy request line may end, which the record's
+// own pre-filter would not.
+func (p *Parser) tooDeep(lvl int, s []byte) bool {
 	if lvl+1 >= maxLevels || p.overflow > 0 || len(p.stack) >= maxDepth-1 {
-		p.deepErr = true
+		p.deepErr = p.deepErr || keyAnchored(s)
 		return true
 	}
 	return false
