@@ -176,6 +176,13 @@ func (p *Parser) scan(b []byte, lvl int) {
 				continue
 			}
 			s, e, next, trunc := x.scanString(b, i)
+			if c == '"' && !trunc && quotedBodyInText(b, s, e) {
+				// A message quoted without escaping, a JSON body inside it, as
+				// nginx logs PHP-FPM's stderr: "PHP message: failed:
+				// {"code":403,…}": its opening quote reads as a blank.
+				i++
+				continue
+			}
 			if next < n && b[next] == '"' && c == '"' && i >= csvEnd {
 				// A doubled quote: a CSV field ("…","{""code"":401,…}"), as
 				// log tables export a message. Its content, "" undoubled, is a
@@ -663,7 +670,13 @@ func sepValue(b []byte, x *bitIndex, i, te int) (j int, v value, ok bool) {
 				j++
 				break
 			}
-			v.s, v.e, j, v.trunc = x.scanString(b, j)
+			s, e, next, trunc := x.scanString(b, j)
+			if b[j] == '"' && !trunc && quotedBodyInText(b, s, e) {
+				v.vk = vContainer // said into stderr: "NOTICE: … {"code":401,…}": see scan
+				j++
+				break
+			}
+			v.s, v.e, j, v.trunc = s, e, next, trunc
 			v.vk, v.str = vString, true
 		case clOpen:
 			v.vk = vContainer
@@ -1228,6 +1241,24 @@ func escapedObjectEnd(b []byte, i int) int {
 func unquotedBody(b []byte, i int) bool {
 	j := skipBlank(b, i+2)
 	return j+1 < len(b) && b[j] == '"' && isLetter(b[j+1])
+}
+
+// quotedBodyInText reports whether the string b[s:e], closed by the '"' at e,
+// was no string but a message quoted without escaping, a JSON body at its end
+// after a separator ("PHP message: failed: {"code":…"): its content ends in
+// ": {" (or "={", blanks optional) and a key's letter follows the quote. A
+// JSON string is followed by a separator or a blank, never by a letter; a
+// value a cut ended, a logger's context after it, has no separator before
+// its brace ({"error_code":"connec {"userId":80}).
+func quotedBodyInText(b []byte, s, e int) bool {
+	if e-s < 2 || b[e-1] != '{' || e+1 >= len(b) || !isLetter(b[e+1]) {
+		return false
+	}
+	k := e - 2
+	for k > s && b[k] == ' ' {
+		k--
+	}
+	return b[k] == ':' || b[k] == '='
 }
 
 // csvFieldEnd marks the bytes that may follow a CSV field's closing quote:
