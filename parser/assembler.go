@@ -445,19 +445,26 @@ func curlPrefix(line []byte) []byte {
 
 // httpStatusLine matches a response's status line, "HTTP/1.1 401 Unauthorized",
 // "< HTTP/2 401", "<< HTTP/2.0 401 Unauthorized 76b".
-func httpStatusLine(line []byte) bool {
+func httpStatusLine(line []byte) bool { return statusLineCode(line) != 0 }
+
+// statusLineCode returns the status of the response status line that line is
+// (httpStatusLine), or 0.
+func statusLineCode(line []byte) int {
 	s := curlPrefix(line)
 	if len(s) < 10 || string(s[:5]) != "HTTP/" {
-		return false
+		return 0
 	}
 	i := 5
 	for i < len(s) && (isDigit(s[i]) || s[i] == '.') {
 		i++
 	}
 	if i == 5 || i+4 > len(s) || s[i] != ' ' || !isDigit(s[i+1]) || !isDigit(s[i+2]) || !isDigit(s[i+3]) {
-		return false
+		return 0
 	}
-	return i+4 == len(s) || s[i+4] == ' ' || s[i+4] == '\r'
+	if i+4 < len(s) && s[i+4] != ' ' && s[i+4] != '\r' {
+		return 0
+	}
+	return int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0')
 }
 
 // headerLine matches a header of a response dump: "X-Error-Code: oauth2.token.expired".

@@ -49,7 +49,7 @@ func parseUnfiltered(in []byte) Envelope {
 	p, rec := New(nil), trimBOM(in)
 	p.reset()
 	p.scan(rec, 0)
-	if e := p.result(); e.Kind != None || len(rec) == 0 {
+	if e := p.result(rec); e.Kind != None || len(rec) == 0 {
 		return e
 	}
 	return taggedAccess(rec) // as Parse: an access line without keys, named by its tag

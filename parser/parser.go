@@ -13,6 +13,8 @@
 package parser
 
 import (
+	"bytes"
+
 	"github.com/secondme/secondme_error_exporter/catalog"
 )
 
@@ -158,7 +160,7 @@ func (p *Parser) Parse(record []byte) Envelope {
 	p.reset()
 	p.big = len(record) > maxKeptScratch
 	p.scan(record, 0)
-	if e := p.result(); e.Kind != None || firstByte[record[0]] != '[' {
+	if e := p.result(record); e.Kind != None || firstByte[record[0]] != '[' {
 		return e
 	}
 	return taggedAccess(record)
@@ -191,13 +193,18 @@ func (p *Parser) reset() {
 	p.attrPend, p.journal = false, 0
 }
 
-func (p *Parser) result() Envelope {
+func (p *Parser) result(record []byte) Envelope {
 	switch {
 	case p.best.ok:
 		if p.best.rank == 1 && p.respStatus != 0 && (p.sawReq || p.sawAccess) {
 			// A gateway record whose status and error header sit in unrelated
 			// objects ({"http":{"response":{"status_code":401}},"x":{"error_code":…}}).
 			p.best.code = int32(p.respStatus)
+		} else if p.best.rank == 1 && p.best.code == 0 {
+			// A response dump's headers naming the error code, with no body
+			// that logs a code (curl -i or -v, the Assembler's record): the
+			// status line's status.
+			p.best.code = int32(dumpStatus(record))
 		}
 		val := p.arena[p.best.off : p.best.off+p.best.n]
 		var code string
@@ -222,6 +229,19 @@ func (p *Parser) result() Envelope {
 		return Envelope{Kind: Response, Code: p.respStatus}
 	}
 	return Envelope{}
+}
+
+// dumpStatus returns the status of the response status line that starts
+// record (blanks aside: mitmdump indents its flows), or 0.
+func dumpStatus(record []byte) int {
+	line := record[skipBlank(record, 0):]
+	if k := bytes.IndexByte(line, '\n'); k >= 0 {
+		line = line[:k]
+	}
+	if st := statusLineCode(line); catalog.IsHTTPStatus(st) {
+		return st
+	}
+	return 0
 }
 
 // cand is a candidate envelope; the best one (an error code with a code or a

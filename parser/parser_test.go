@@ -357,6 +357,11 @@ var shapes = map[string]struct {
 	// An HTTP response dump joined by the Assembler: the header's code and the body's are one error.
 	"curl response dump": {"< HTTP/2 401\n< x-error-code: apikey.auth.invalid\n<\n{\n  \"code\": 401,\n  \"error_code\": \"apikey.auth.invalid\"\n}",
 		errEnv("apikey.auth.invalid", 401)},
+	// A dump of headers alone (no body, or one printed elsewhere): the status line's status.
+	"curl -v headers alone":  {"< HTTP/2 429\n< date: Mon, 24 Nov 2025 02:15:02 GMT\n< x-error-code: secondme.rate_limit.exceeded\n< retry-after: 30\n<", errEnv("secondme.rate_limit.exceeded", 429)},
+	"curl -I headers alone":  {"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nX-Error-Code: oauth2.token.expired\r", errEnv("oauth2.token.expired", 401)},
+	"mitmdump headers alone": {"    << HTTP/2.0 403 Forbidden 0b\n        x-error-code: apikey.permission.denied", errEnv("apikey.permission.denied", 403)},
+	"a header line alone":    {"< x-error-code: oauth2.token.expired", errEnv("oauth2.token.expired", 0)},
 	"ktor client": {`io.ktor.client.plugins.ClientRequestException: Client request(GET https://api.secondme.io/api/x) invalid: 401 Unauthorized. Text: "{"code":403,"message":"x","error_code":"apikey.permission.denied"}"`,
 		errEnv("apikey.permission.denied", 403)},
 	"feign client": {`feign.FeignException$Unauthorized: [401 Unauthorized] during [GET] to [https://api.secondme.io/api/x] [Api#get()]: [{"code":401,"message":"x","error_code":"oauth2.token.expired"}]`,
