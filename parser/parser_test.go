@@ -362,6 +362,15 @@ var shapes = map[string]struct {
 	"curl -I headers alone":  {"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nX-Error-Code: oauth2.token.expired\r", errEnv("oauth2.token.expired", 401)},
 	"mitmdump headers alone": {"    << HTTP/2.0 403 Forbidden 0b\n        x-error-code: apikey.permission.denied", errEnv("apikey.permission.denied", 403)},
 	"a header line alone":    {"< x-error-code: oauth2.token.expired", errEnv("oauth2.token.expired", 0)},
+	// A Prometheus sample counts errors; it reports none itself (an exporter's
+	// /metrics page, a scrape or a log of one).
+	"prometheus sample":                {`secondme_api_errors_total{error_code="oauth2.token.expired",code="401"} 17`, none},
+	"prometheus sample after a prefix": {`[2026-11-24 10:55:07.550] [metrics] [info] secondme_requests_total{code="401",error_code="oauth2.token.expired"} 17 1714528800000`, none},
+	"micrometer sample":                {`http_server_requests_seconds_count{method="POST",outcome="CLIENT_ERROR",status="401",uri="/x/{id}",} 17.0`, none},
+	"prometheus sample in a string":    {`{"msg":"scrape: secondme_api_errors_total{error_code=\"oauth2.token.expired\",code=\"401\"} 17"}`, none},
+	// Not samples: no value after the labels, a Java toString.
+	"labels without a value":    {`x{error_code="oauth2.token.expired",code="401"}`, errEnv("oauth2.token.expired", 401)},
+	"java toString with braces": {`ApiError{code=401, message='x', errorCode='oauth2.token.expired'}`, errEnv("oauth2.token.expired", 401)},
 	"ktor client": {`io.ktor.client.plugins.ClientRequestException: Client request(GET https://api.secondme.io/api/x) invalid: 401 Unauthorized. Text: "{"code":403,"message":"x","error_code":"apikey.permission.denied"}"`,
 		errEnv("apikey.permission.denied", 403)},
 	"feign client": {`feign.FeignException$Unauthorized: [401 Unauthorized] during [GET] to [https://api.secondme.io/api/x] [Api#get()]: [{"code":401,"message":"x","error_code":"oauth2.token.expired"}]`,

@@ -51,6 +51,10 @@ func hostile(n int) map[string][]byte {
 		"escaped bodies plain":  []byte(`code=0 data={} ` + strings.Repeat(`x {\"a `, n/4)),
 		"escaped line breaks":   []byte(strings.Repeat(`failed\ncode=401\nerror_code=a.b#012`, n/8)),
 		"escaped pretty bodies": []byte(strings.Repeat(`{\n "code": 401\n}`, n/8)),
+		// Prometheus samples: long label lists with no value, and braces after names.
+		"sample labels no value": []byte(`code=401 m{` + strings.Repeat(`error_code="a.b",`, n/8) + `x="y"} v`),
+		"sample braces":          []byte(`code=401 ` + strings.Repeat(`m{a="x",`, n/4)),
+		"sample open value":      []byte(`code=401 m{a="` + strings.Repeat(`x{error_code=\"a.b\",`, n/8)),
 		// journald exports: a long MESSAGE byte array, and many MESSAGE keys
 		// after a long field (each key looks for the record's first).
 		"journal byte array": []byte(`{"__CURSOR":"s","MESSAGE":[` + strings.Repeat(`123,34,99,111,100,101,34,58,`, n) + `49]}`),

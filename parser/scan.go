@@ -233,6 +233,12 @@ func (p *Parser) scan(b []byte, lvl int) {
 				p.endTok(b, &t, lvl)
 			}
 			p.armed = false // an access line's status follows its request line directly
+			if c == '{' && i > 0 && metricNameEnd[b[i-1]] {
+				if j := expositionSample(b, i); j > 0 {
+					i = j // name{error_code="…",code="401"} 17: a count of errors, none itself
+					continue
+				}
+			}
 			if c == '[' && i+1 < n && (isKeyByte(b[i+1]) || b[i+1] == '"' || b[i+1] == '\'') {
 				if ks, ke, next := bracketKey(b, i); next > 0 {
 					t = tok{has: true, s: ks, e: ke}

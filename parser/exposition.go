@@ -1,0 +1,68 @@
+package parser
+
+// expositionSample reports whether the "{" at i, right after a metric name,
+// opens the labels of a Prometheus sample (name{error_code="…",code="401"} 17,
+// as an exporter's /metrics page, a scrape or a log of one shows it): label
+// names, "=", double-quoted values (\" escaped), separated by commas (one may
+// end the list), then "}", blanks and a number. It returns the index after the
+// number, or 0. A sample counts errors; it reports none.
+func expositionSample(b []byte, i int) int {
+	j := i + 1
+	for j < len(b) && b[j] != '}' {
+		k := j
+		for k < len(b) && (isLetter(b[k]) || b[k] == '_' || (k > j && isDigit(b[k]))) {
+			k++
+		}
+		if k == j || k+1 >= len(b) || b[k] != '=' || b[k+1] != '"' {
+			return 0
+		}
+		for k += 2; k < len(b) && b[k] != '"'; k++ {
+			if b[k] == '\\' {
+				k++
+			}
+		}
+		if k >= len(b) {
+			return 0
+		}
+		j = k + 1
+		if j < len(b) && b[j] == ',' {
+			j++
+		} else if j < len(b) && b[j] != '}' {
+			return 0
+		}
+	}
+	if j == i+1 || j >= len(b) {
+		return 0 // no labels (a Java toString's name{}), or no closing brace
+	}
+	j++
+	k := j
+	for k < len(b) && (b[k] == ' ' || b[k] == '\t') {
+		k++
+	}
+	if k == j {
+		return 0
+	}
+	v := k
+	if k < len(b) && (b[k] == '-' || b[k] == '+') {
+		k++
+	}
+	for k < len(b) && (isDigit(b[k]) || b[k] == '.' || b[k] == 'e' || b[k] == 'E' ||
+		((b[k] == '-' || b[k] == '+') && (b[k-1] == 'e' || b[k-1] == 'E'))) {
+		k++
+	}
+	if k == v || !isDigit(b[k-1]) && b[k-1] != '.' {
+		if k+3 <= len(b) && (string(b[k:k+3]) == "NaN" || string(b[k:k+3]) == "Inf") {
+			return k + 3
+		}
+		return 0
+	}
+	return k
+}
+
+// metricNameEnd marks the bytes a metric name may end in before its labels' "{".
+var metricNameEnd = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isLetter(byte(c)) || isDigit(byte(c)) || c == '_' || c == ':'
+	}
+	return t
+}()
