@@ -207,6 +207,9 @@ func (p *Parser) result(record []byte) Envelope {
 			p.best.code = int32(dumpStatus(record))
 		}
 		val := p.arena[p.best.off : p.best.off+p.best.n]
+		if p.best.rank == 1 && p.best.code == 0 && headerLineAlone(record, val) {
+			return Envelope{} // see headerLineAlone
+		}
 		var code string
 		if e, ok := p.cat.LookupBytes(val); ok {
 			code = e.Code
@@ -242,6 +245,40 @@ func dumpStatus(record []byte) int {
 		return st
 	}
 	return 0
+}
+
+// headerLineAlone reports whether record is one response header line naming
+// the error code val, and nothing after it: "< x-error-code: oauth2.token.expired",
+// OkHttp's "okhttp.OkHttpClient: X-Error-Code: …". A client that logs its
+// headers line by line logs the body too, whose envelope is the error: the
+// header line alone would count it twice. (A dump of headers, joined by the
+// Assembler, is several lines; a header beside a status is a gateway's.)
+func headerLineAlone(record, val []byte) bool {
+	if bytes.IndexByte(record, '\n') >= 0 {
+		return false
+	}
+	e := len(record)
+	for e > 0 && (record[e-1] == ' ' || record[e-1] == '\r' || record[e-1] == '\t') {
+		e--
+	}
+	if e < len(val) || string(record[e-len(val):e]) != string(val) {
+		return false
+	}
+	k := e - len(val)
+	for k > 0 && record[k-1] == ' ' {
+		k--
+	}
+	if k == 0 || record[k-1] != ':' {
+		return false
+	}
+	ke := k - 1
+	ks := ke
+	hyphen := false
+	for ks > 0 && (isLetter(record[ks-1]) || isDigit(record[ks-1]) || record[ks-1] == '-') {
+		ks--
+		hyphen = hyphen || record[ks] == '-'
+	}
+	return hyphen && ke > ks && classifyKey(record[ks:ke]) == kErr && (ks == 0 || record[ks-1] == ' ' || record[ks-1] == '\t')
 }
 
 // cand is a candidate envelope; the best one (an error code with a code or a

@@ -361,7 +361,11 @@ var shapes = map[string]struct {
 	"curl -v headers alone":  {"< HTTP/2 429\n< date: Mon, 24 Nov 2025 02:15:02 GMT\n< x-error-code: secondme.rate_limit.exceeded\n< retry-after: 30\n<", errEnv("secondme.rate_limit.exceeded", 429)},
 	"curl -I headers alone":  {"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nX-Error-Code: oauth2.token.expired\r", errEnv("oauth2.token.expired", 401)},
 	"mitmdump headers alone": {"    << HTTP/2.0 403 Forbidden 0b\n        x-error-code: apikey.permission.denied", errEnv("apikey.permission.denied", 403)},
-	"a header line alone":    {"< x-error-code: oauth2.token.expired", errEnv("oauth2.token.expired", 0)},
+	// A lone header line: the client that logs it logs the body too.
+	"a header line alone":       {"< x-error-code: oauth2.token.expired", none},
+	"okhttp header line alone":  {"11-24 10:19:24.144  9921  9987 I okhttp.OkHttpClient: x-error-code: oauth2.refresh_token.expired", none},
+	"a header beside a status":  {"Error-Code: apikey.auth.missing | Status: 401 | Path: /api/x", errEnv("apikey.auth.missing", 401)},
+	"a logfmt error code alone": {"level=warn error_code=oauth2.token.expired", errEnv("oauth2.token.expired", 0)},
 	// A Prometheus sample counts errors; it reports none itself (an exporter's
 	// /metrics page, a scrape or a log of one).
 	"prometheus sample":                {`secondme_api_errors_total{error_code="oauth2.token.expired",code="401"} 17`, none},
