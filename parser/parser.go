@@ -238,6 +238,9 @@ func (p *Parser) result(record []byte) Envelope {
 // record (blanks aside: mitmdump indents its flows), or 0.
 func dumpStatus(record []byte) int {
 	line := record[skipBlank(record, 0):]
+	if len(line) == 0 || (line[0] != 'H' && line[0] != '<') {
+		return 0 // no status line: the record is not scanned for its end of line
+	}
 	if k := bytes.IndexByte(line, '\n'); k >= 0 {
 		line = line[:k]
 	}
@@ -254,9 +257,6 @@ func dumpStatus(record []byte) int {
 // header line alone would count it twice. (A dump of headers, joined by the
 // Assembler, is several lines; a header beside a status is a gateway's.)
 func headerLineAlone(record, val []byte) bool {
-	if bytes.IndexByte(record, '\n') >= 0 {
-		return false
-	}
 	e := len(record)
 	for e > 0 && (record[e-1] == ' ' || record[e-1] == '\r' || record[e-1] == '\t') {
 		e--
@@ -278,7 +278,8 @@ func headerLineAlone(record, val []byte) bool {
 		ks--
 		hyphen = hyphen || record[ks] == '-'
 	}
-	return hyphen && ke > ks && classifyKey(record[ks:ke]) == kErr && (ks == 0 || record[ks-1] == ' ' || record[ks-1] == '\t')
+	return hyphen && ke > ks && classifyKey(record[ks:ke]) == kErr && (ks == 0 || record[ks-1] == ' ' || record[ks-1] == '\t') &&
+		bytes.IndexByte(record, '\n') < 0 // one line: the whole record is scanned last
 }
 
 // cand is a candidate envelope; the best one (an error code with a code or a
