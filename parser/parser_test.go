@@ -384,8 +384,10 @@ var shapes = map[string]struct {
 	// PHP-FPM's stderr, PHP-FPM's own log, a JSON string broken the same way.
 	"nginx fastcgi stderr": {`2026/11/24 02:58:41 [error] 2211#2211: *90871 FastCGI sent in stderr: "PHP message: SecondMe API error: {"code":403,"message":"应用已被暂停","error_code":"oauth2.application.suspended"}" while reading response header from upstream, client: 198.51.100.7, request: "POST /wp-admin/admin-ajax.php HTTP/2.0"`,
 		errEnv("oauth2.application.suspended", 403)},
-	"php-fpm child stderr":       {`[24-Nov-2026 03:01:55] WARNING: [pool www] child 40211 said into stderr: "NOTICE: PHP message: SecondMe API error: {"code":401,"message":"令牌已过期","error_code":"oauth2.token.expired"}"`, errEnv("oauth2.token.expired", 401)},
-	"json string quoting a body": {`{"level":"error","msg":"API error: {"code":400,"error_code":"oauth2.scope.invalid","message":"x"}"}`, errEnv("oauth2.scope.invalid", 400)},
+	"php-fpm child stderr":               {`[24-Nov-2026 03:01:55] WARNING: [pool www] child 40211 said into stderr: "NOTICE: PHP message: SecondMe API error: {"code":401,"message":"令牌已过期","error_code":"oauth2.token.expired"}"`, errEnv("oauth2.token.expired", 401)},
+	"traceback source line, stray quote": {`    raise RuntimeError(f"SecondMe API error {resp.text}") RuntimeError: SecondMe API error {"code":503,"message":"服务连接错误","error_code":"connection.error"}`, errEnv("connection.error", 503)},
+	"spark traceback in json":            {`{"level":"ERROR","exception":{"msg":"Traceback (most recent call last):\n  File \"/opt/jobs/enrich.py\", line 88, in call_api\n    raise RuntimeError(f\"SecondMe API error {resp.text}\")\nRuntimeError: SecondMe API error {\"code\":400,\"message\":\"授权码已被使用\",\"error_code\":\"oauth2.code.used\"}\n"},"logger":"Executor"}`, errEnv("oauth2.code.used", 400)},
+	"json string quoting a body":         {`{"level":"error","msg":"API error: {"code":400,"error_code":"oauth2.scope.invalid","message":"x"}"}`, errEnv("oauth2.scope.invalid", 400)},
 	// A value cut before a logger's context, no separator before its brace: a string.
 	"cut value before context": {`[2025-03-14 11:10:31] production.WARNING: invalid JSON: {"code":503,"message":"x","error_code":"connec {"userId":80,"bytes":57}`, bad(ReasonBadErrorCode, 503)},
 	"nginx escaped body":       {`10.0.0.1 - - [26/Nov/2026:10:00:00 +0000] "POST /api/chat HTTP/1.1" 401 75 "-" "okhttp/4.12.0" resp_body="{\x22code\x22:401,\x22message\x22:\x22\xE4\xBB\xA4\x22,\x22error_code\x22:\x22oauth2.token.expired\x22}"`, errEnv("oauth2.token.expired", 401)},

@@ -176,7 +176,7 @@ func (p *Parser) scan(b []byte, lvl int) {
 				continue
 			}
 			s, e, next, trunc := x.scanString(b, i)
-			if c == '"' && !trunc && quotedBodyInText(b, s, e) {
+			if c == '"' && !trunc && quotedBodyInText(b, s, e, true) {
 				// A message quoted without escaping, a JSON body inside it, as
 				// nginx logs PHP-FPM's stderr: "PHP message: failed:
 				// {"code":403,…}": its opening quote reads as a blank.
@@ -677,7 +677,7 @@ func sepValue(b []byte, x *bitIndex, i, te int) (j int, v value, ok bool) {
 				break
 			}
 			s, e, next, trunc := x.scanString(b, j)
-			if b[j] == '"' && !trunc && quotedBodyInText(b, s, e) {
+			if b[j] == '"' && !trunc && quotedBodyInText(b, s, e, false) {
 				v.vk = vContainer // said into stderr: "NOTICE: … {"code":401,…}": see scan
 				j++
 				break
@@ -1255,12 +1255,18 @@ func unquotedBody(b []byte, i int) bool {
 // ": {" (or "={", blanks optional) and a key's letter follows the quote. A
 // JSON string is followed by a separator or a blank, never by a letter; a
 // value a cut ended, a logger's context after it, has no separator before
-// its brace ({"error_code":"connec {"userId":80}).
-func quotedBodyInText(b []byte, s, e int) bool {
+// its brace ({"error_code":"connec {"userId":80}). A string that is no value
+// (loose: a stray quote in text opened it, as a traceback's source line
+// raise Error(f"API error {resp.text}") does) needs only a blank before its
+// brace: "…) Error: API error {"code":…".
+func quotedBodyInText(b []byte, s, e int, loose bool) bool {
 	if e-s < 2 || b[e-1] != '{' || e+1 >= len(b) || !isLetter(b[e+1]) {
 		return false
 	}
 	k := e - 2
+	if loose && b[k] == ' ' {
+		return true
+	}
 	for k > s && b[k] == ' ' {
 		k--
 	}
