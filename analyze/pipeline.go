@@ -166,6 +166,7 @@ type splitter struct {
 	r                 io.Reader
 	dec               *containerlog.Decoder // nil for raw input
 	asm               *parser.Assembler
+	w3c               parser.W3C // the fields of a W3C extended log's directive, as the exporter reads it
 	free, work, order chan *batch
 	cur               *batch
 	line              []byte // the line being handed to the assembler
@@ -344,6 +345,7 @@ func (sp *splitter) addLine(line []byte, off int) {
 // content takes a line the application wrote: the physical line, or what
 // the container log decoder made of one or more of them.
 func (sp *splitter) content(line []byte) {
+	line = sp.w3c.Record(line)
 	if sp.asm == nil {
 		sp.emit(line)
 		return

@@ -303,3 +303,39 @@ func value(fams []*dto.MetricFamily, family, label, val string) float64 {
 	}
 	return v
 }
+
+// TestScanW3C: an IIS log's data lines are read under its "#Fields:"
+// directive, as the exporter reads them, their date and time as the
+// records' time; a second input starts without the first one's directive.
+func TestScanW3C(t *testing.T) {
+	iis := "#Software: Microsoft Internet Information Services 10.0\r\n" +
+		"#Fields: date time cs-method cs-uri-stem sc-status time-taken X-Error-Code\r\n" +
+		"2026-11-24 03:12:55 POST /gate/lab/api/secondme/chat/stream 401 212 oauth2.token.expired\r\n" +
+		"2026-11-24 03:12:56 GET /healthz 200 1 -\r\n" +
+		"2026-11-24 03:14:02 POST /gate/lab/api/oauth/token/refresh 401 44 oauth2.refresh_token.invalid\r\n"
+	other := "2026-11-24 03:15:00 POST /x 401 1 oauth2.token.expired\n"
+	for _, multiline := range []bool{false, true} {
+		opts := DefaultOptions()
+		opts.Multiline = multiline
+		res, err := Scan(context.Background(), []Input{
+			ReaderInput("u_ex261124.log", strings.NewReader(iis)), ReaderInput("other", strings.NewReader(other)),
+		}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := res.Summarize(DefaultSummaryOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.ByErrorCode["oauth2.token.expired"] != 1 || doc.ByErrorCode["oauth2.refresh_token.invalid"] != 1 ||
+			doc.Envelopes.Errors != 2 || doc.Envelopes.GatewayResponses != 1 {
+			t.Errorf("multiline=%v: errors %v, envelopes %+v", multiline, doc.ByErrorCode, doc.Envelopes)
+		}
+		for _, ks := range res.Keys {
+			if ks.ErrorCode == "oauth2.refresh_token.invalid" &&
+				(ks.Code != 401 || !ks.First.Equal(time.Date(2026, 11, 24, 3, 14, 2, 0, time.UTC))) {
+				t.Errorf("multiline=%v: %+v, want status 401 at 03:14:02", multiline, ks)
+			}
+		}
+	}
+}

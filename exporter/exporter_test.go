@@ -688,6 +688,36 @@ inputs:
 	}
 }
 
+// TestW3CLog: an IIS log (W3C extended format) is read under its "#Fields:"
+// directive: sc-status is the gateway's status, the X-Error-Code field the
+// error code a response header carried.
+func TestW3CLog(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "u_ex261124.log")
+	writeFile(t, log,
+		"#Software: Microsoft Internet Information Services 10.0",
+		"#Version: 1.0",
+		"#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status time-taken X-Error-Code",
+		"2026-11-24 03:12:55 10.0.4.12 POST /gate/lab/api/secondme/chat/stream - 443 203.0.113.45 okhttp/4.12.0 401 0 0 212 oauth2.refresh_token.invalid",
+		"2026-11-24 03:12:56 10.0.4.12 GET /gate/lab/api/secondme/user/info - 443 203.0.113.45 okhttp/4.12.0 200 0 0 31 -",
+		"2026-11-24 03:12:57 10.0.4.12 POST /gate/lab/api/secondme/chat/stream - 443 203.0.113.45 okhttp/4.12.0 502 3 12002 30015 -",
+	)
+	r := startExporter(t, Options{TailPaths: []string{log}})
+	waitLines(t, r, config.DefaultSource, 6)
+	s := r.scrape(t)
+	if got := s.sum("secondme_api_errors_total", map[string]string{"error_code": "oauth2.refresh_token.invalid", "code": "401", "status_class": "4xx"}); got != 1 {
+		t.Errorf("the IIS line with an error code: %v, want 1", got)
+	}
+	for class, want := range map[string]float64{"2xx": 1, "4xx": 1, "5xx": 1} {
+		if got := s.sum("secondme_api_responses_total", map[string]string{"status_class": class}); got != want {
+			t.Errorf("responses %s = %v, want %v", class, got, want)
+		}
+	}
+	if got := s.sum("secondme_api_error_status_mismatch_total", map[string]string{"error_code": "oauth2.refresh_token.invalid"}); got != 1 {
+		t.Errorf("status mismatch (the catalog says 400) = %v, want 1", got)
+	}
+}
+
 // TestTailMultilineFlag: --tail.multiline gives the --tail.path input what
 // multiline: true gives a configured one: the log line ending in "response:"
 // and the pretty-printed body after it are one record. Without it, the body's

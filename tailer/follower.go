@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/secondme/secondme_error_exporter/containerlog"
+	"github.com/secondme/secondme_error_exporter/parser"
 )
 
 // headMax is how many leading bytes of a file form its fingerprint. It tells
@@ -52,7 +53,8 @@ type follower struct {
 	discarding  bool                  // inside an oversized record, dropping up to its '\n'
 	dec         *containerlog.Decoder // nil for raw files
 	asm         assembler
-	pendStart   int64 // start of the oldest line held by asm, -1 if none
+	w3c         parser.W3C // the fields a W3C extended log's directive names
+	pendStart   int64      // start of the oldest line held by asm, -1 if none
 	emitted     bool
 	emitFn      func([]byte)
 	contentFn   func([]byte, int64) // f.content, bound once
@@ -120,6 +122,11 @@ func (f *follower) init(c candidate, size int64) error {
 	if _, err := f.fh.Seek(off, io.SeekStart); err != nil {
 		return fmt.Errorf("seek %s to %d: %w", c.path, off, err)
 	}
+	directive, err := w3cFieldsBefore(f.fh, off)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.path, err)
+	}
+	f.w3c.Record(directive) // the fields of the lines from off on, if any
 	f.readOff, f.lineEnd = off, off
 	f.committed.Store(off)
 	f.size.Store(size)
@@ -554,6 +561,7 @@ func (f *follower) oversized(prefix []byte) {
 // what the container log decoder made of it), which starts at file offset
 // start.
 func (f *follower) content(line []byte, start int64) {
+	line = f.w3c.Record(line)
 	if f.asm == nil {
 		f.t.hooks.Record(f.source, line)
 		return
@@ -618,6 +626,7 @@ func (f *follower) truncated(size int64) {
 	f.t.log.Info("log file truncated; reading from the start", "source", f.source, "offset", f.readOff, "size", size)
 	f.t.hooks.Truncated(f.source)
 	f.flushAssembler() // lines already read are complete records
+	f.w3c.Reset()
 	f.partial = f.partial[:0]
 	f.discarding = false
 	if _, err := f.fh.Seek(0, io.SeekStart); err != nil {

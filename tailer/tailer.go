@@ -65,7 +65,9 @@ type Input struct {
 // for one file are sequential.
 type Hooks interface {
 	// Record is one complete record without its line terminator ("\n" or
-	// "\r\n" stripped). record is only valid during the call.
+	// "\r\n" stripped); a data line of a W3C extended log (IIS, CloudFront)
+	// comes as its fields named by the file's "#Fields:" directive
+	// (parser.W3C). record is only valid during the call.
 	Record(source string, record []byte)
 	// Oversized: a record longer than MaxRecordBytes was skipped.
 	Oversized(source string)
