@@ -40,6 +40,7 @@ type Assembler struct {
 	held     bool   // the record is one line ending in a separator ("body="): its value may follow
 	http     uint8  // an HTTP response dump: 1 in its headers, 2 after them (a body may follow)
 	prefix   []byte // the prefix the logger repeats on each line of the record (linePrefix), if any
+	clock    bool   // each line of the record starts with a time of its own (clockLen), then prefix
 	view     []byte // dumpView's copy of a coloured line
 
 	overflows uint64
@@ -99,12 +100,12 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 			a.balance += a.delta(rest)
 			if a.balance <= 0 {
 				a.skipping, a.balance, a.paren = false, 0, false
-				a.prefix = a.prefix[:0]
+				a.prefix, a.clock = a.prefix[:0], false
 			}
 			return
 		}
 		a.skipping, a.balance, a.paren = false, 0, false
-		a.prefix = a.prefix[:0]
+		a.prefix, a.clock = a.prefix[:0], false
 	}
 	if a.pending {
 		if a.http != 0 {
@@ -126,6 +127,9 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 		}
 		if a.wantOpen {
 			a.wantOpen = false
+			if c := clockLen(line); c > 0 && clockLen(a.buf) > 0 && string(bytes.TrimSpace(line[c:])) == "(" {
+				line, a.clock = line[c:], true // "Array" and "(" each after a time of its own
+			}
 			if string(bytes.TrimSpace(line)) != "(" || !a.fits(line) {
 				a.Flush(emit) // an "Array" line that starts no print_r dump
 				a.Add(line, emit)
@@ -140,10 +144,10 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 		} else {
 			line = rest
 			if !a.fits(line) {
-				balance, paren, prefix := a.balance+a.delta(line), a.paren, a.prefix
+				balance, paren, prefix, clock := a.balance+a.delta(line), a.paren, a.prefix, a.clock
 				a.overflow()
 				if balance > 0 {
-					a.skipping, a.balance, a.paren, a.prefix = true, balance, paren, prefix
+					a.skipping, a.balance, a.paren, a.prefix, a.clock = true, balance, paren, prefix, clock
 				}
 				return
 			}
@@ -219,9 +223,24 @@ func (a *Assembler) start(line []byte, balance int) {
 //
 // The second line of the record sets the prefix (linePrefix: what it shares
 // with the first, when the rest is an indented continuation); each later line
-// must start with it.
+// must start with it. A collector that writes the time of every line first
+// (GitHub Actions, kubectl logs --timestamps, docker logs -t, Heroku) gives
+// each line a time of its own:
+//
+//	2026-11-24T10:00:01.7804316Z {
+//	2026-11-24T10:00:01.8668409Z   "code": 401,
+//
+// When both lines start with a time (clockLen), the prefix is what they share
+// after it, and each later line must start with a time, then that prefix.
 func (a *Assembler) continuation(line []byte) ([]byte, bool) {
-	if len(a.prefix) > 0 {
+	if a.clock || len(a.prefix) > 0 {
+		if a.clock {
+			c := clockLen(line)
+			if c == 0 {
+				return nil, false
+			}
+			line = line[c:]
+		}
 		if n := len(a.prefix); len(line) > n && string(line[:n]) == string(a.prefix) && a.continues(line[n:]) {
 			return line[n:], true
 		}
@@ -231,12 +250,50 @@ func (a *Assembler) continuation(line []byte) ([]byte, bool) {
 		return line, true
 	}
 	if a.lines == 1 && !a.paren {
+		if c1, c2 := clockLen(a.buf), clockLen(line); c1 > 0 && c2 > 0 {
+			rest := line[c2:]
+			if n := sharedPrefix(a.buf[c1:], rest); n < len(rest) && a.continues(rest[n:]) {
+				a.prefix, a.clock = append(a.prefix[:0], rest[:n]...), true
+				return rest[n:], true
+			}
+		}
 		if n := linePrefix(a.buf, line); n > 0 && a.continues(line[n:]) {
 			a.prefix = append(a.prefix[:0], line[:n]...)
 			return line[n:], true
 		}
 	}
 	return nil, false
+}
+
+// clockByte marks the bytes of a date or a time: digits and their separators.
+var clockByte = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true,
+	'7': true, '8': true, '9': true, '-': true, ':': true, '.': true, ',': true, 'T': true, 'Z': true, '+': true, '/': true}
+
+// clockLen returns the length of the time that starts line, with the blank
+// after it — one token of digits and separators, or two (a date, then the
+// time), the last holding a ':' and at least 8 bytes long (10:00:01) — or 0.
+func clockLen(line []byte) int {
+	i := 0
+	for range 2 {
+		if i >= len(line) || !isDigit(line[i]) {
+			return 0
+		}
+		start, colon := i, false
+		for ; i < len(line) && clockByte[line[i]]; i++ {
+			colon = colon || line[i] == ':'
+		}
+		if i >= len(line) || line[i] != ' ' {
+			return 0
+		}
+		i++
+		if colon {
+			if i-1-start < 8 {
+				return 0
+			}
+			return i
+		}
+	}
+	return 0
 }
 
 // minLinePrefix is the shortest line prefix continuation accepts ("web | ").
@@ -246,15 +303,22 @@ const minLinePrefix = 6
 // line of a record, cut back to just after a blank, when the rest of line is
 // indented (the body of a pretty-printed object); else 0.
 func linePrefix(first, line []byte) int {
+	n := sharedPrefix(first, line)
+	if n < minLinePrefix || n >= len(line) || (line[n] != ' ' && line[n] != '\t') {
+		return 0
+	}
+	return n
+}
+
+// sharedPrefix returns the length of what line shares with first, cut back
+// to just after a blank.
+func sharedPrefix(first, line []byte) int {
 	n := 0
 	for n < len(first) && n < len(line) && first[n] == line[n] {
 		n++
 	}
 	for n > 0 && line[n-1] != ' ' && line[n-1] != '\t' {
 		n--
-	}
-	if n < minLinePrefix || n >= len(line) || (line[n] != ' ' && line[n] != '\t') {
-		return 0
 	}
 	return n
 }
@@ -348,7 +412,7 @@ func (a *Assembler) reset() {
 	}
 	a.lines, a.balance, a.pending, a.paren, a.wantOpen, a.held = 0, 0, false, false, false, false
 	a.http = 0
-	a.prefix = a.prefix[:0]
+	a.prefix, a.clock = a.prefix[:0], false
 }
 
 // addHTTP continues an HTTP response dump (curl -v, a client printing a whole

@@ -82,9 +82,32 @@ func TestAssembler(t *testing.T) {
 			want:  []string{"api-1  | t ERROR body={\n  \"code\": 401,\n}", "[pod/api-7d9/app] {\n    code: 401\n}"},
 		},
 		"a line prefix must repeat exactly": {
-			// Another thread's line, or another second: the record ends.
-			lines: []string{"11-24 11:05:11.829  5123  5202 D OkHttp  : {", `11-24 11:05:11.829  5123  5202 D OkHttp  :   "code": 401,`, `11-24 11:05:11.830  5123  5202 D OkHttp  :   "x": 1`, "}"},
-			want:  []string{"11-24 11:05:11.829  5123  5202 D OkHttp  : {\n  \"code\": 401,", `11-24 11:05:11.830  5123  5202 D OkHttp  :   "x": 1`, "}"},
+			// Another thread's line: the record ends.
+			lines: []string{"11-24 11:05:11.829  5123  5202 D OkHttp  : {", `11-24 11:05:11.829  5123  5202 D OkHttp  :   "code": 401,`, `11-24 11:05:11.829  5123  5203 D OkHttp  :   "x": 1`, "}"},
+			want:  []string{"11-24 11:05:11.829  5123  5202 D OkHttp  : {\n  \"code\": 401,", `11-24 11:05:11.829  5123  5203 D OkHttp  :   "x": 1`, "}"},
+		},
+		"the time before a line prefix may change": {
+			// Another millisecond of the same thread: the record goes on.
+			lines: []string{"11-24 11:05:11.829  5123  5202 D OkHttp  : {", `11-24 11:05:11.829  5123  5202 D OkHttp  :   "code": 401,`, `11-24 11:05:11.830  5123  5202 D OkHttp  :   "x": 1`, "11-24 11:05:11.830  5123  5202 D OkHttp  : }", "next"},
+			want:  []string{"11-24 11:05:11.829  5123  5202 D OkHttp  : {\n  \"code\": 401,\n  \"x\": 1\n}", "next"},
+		},
+		"a collector's time on every line (GitHub Actions, kubectl logs --timestamps)": {
+			lines: []string{"2026-11-24T10:00:01.7154551Z + jq . refresh.json", "2026-11-24T10:00:01.7804316Z {", `2026-11-24T10:00:01.8668409Z   "code": 401,`, `2026-11-24T10:00:02.0354619Z   "error_code": "oauth2.refresh_token.expired"`, "2026-11-24T10:00:02.1114732Z }",
+				// RFC 3339 with its trailing zeros trimmed: times of other lengths.
+				"2026-11-24T10:00:03.5Z {", `2026-11-24T10:00:03.512345678Z   "code": 0`, "2026-11-24T10:00:03.6Z }",
+				// A time on the first line only: later lines continue as they would without.
+				"2026-11-24T10:00:04.1Z {", `"code": 401`, "}"},
+			want: []string{"2026-11-24T10:00:01.7154551Z + jq . refresh.json", "2026-11-24T10:00:01.7804316Z {\n  \"code\": 401,\n  \"error_code\": \"oauth2.refresh_token.expired\"\n}",
+				"2026-11-24T10:00:03.5Z {\n  \"code\": 0\n}",
+				"2026-11-24T10:00:04.1Z {\n\"code\": 401\n}"},
+		},
+		"a time and a line prefix on every line (Heroku)": {
+			lines: []string{"2026-11-24T10:00:00.100000+00:00 app[web.1]: {", `2026-11-24T10:00:00.100200+00:00 app[web.1]:   "code": 401,`, "2026-11-24T10:00:00.100400+00:00 app[worker.1]:   \"x\": 1", "2026-11-24T10:00:00.100500+00:00 app[web.1]: }"},
+			want:  []string{"2026-11-24T10:00:00.100000+00:00 app[web.1]: {\n  \"code\": 401,", "2026-11-24T10:00:00.100400+00:00 app[worker.1]:   \"x\": 1", "2026-11-24T10:00:00.100500+00:00 app[web.1]: }"},
+		},
+		"a print_r dump with a time on every line": {
+			lines: []string{"2026-11-24T02:40:08.7932207Z Array", "2026-11-24T02:40:08.8044598Z (", "2026-11-24T02:40:08.8157959Z     [code] => 400", "2026-11-24T02:40:08.8387581Z     [error_code] => oauth2.code.expired", "2026-11-24T02:40:08.8500000Z )", "next"},
+			want:  []string{"2026-11-24T02:40:08.7932207Z Array\n(\n    [code] => 400\n    [error_code] => oauth2.code.expired\n)", "next"},
 		},
 		"timestamped lines share no line prefix": {
 			lines: []string{"2026-11-24 10:00:00 ERROR body={", `2026-11-24 10:00:01 INFO "quoted" next`, "2026-11-24 10:00:00 ERROR x"},
