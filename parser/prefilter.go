@@ -254,7 +254,7 @@ func keyValueOK(b []byte, end, j int, kind keyKind) bool {
 	if j >= len(b) {
 		return false
 	}
-	if valueFits(b, end, j, kind) {
+	if valueOK(b, j, kind) || (kind == kCode && cutErrorBody(b, end, j)) {
 		return true
 	}
 	// A Python b"…", u'…' string: the word before the quote may be its prefix
@@ -262,17 +262,11 @@ func keyValueOK(b []byte, end, j int, kind keyKind) bool {
 	if c := b[j-1]; c != '"' && c != '\'' && c != '\\' {
 		if q := strPrefixQuote(b, j); q > 0 {
 			if j = skipQuoteBlank(b, q); j < len(b) {
-				return valueFits(b, end, j, kind)
+				return valueOK(b, j, kind) || (kind == kCode && cutErrorBody(b, end, j))
 			}
 		}
 	}
 	return false
-}
-
-// valueFits: the value at j may be one of kind's, or a cut error body's
-// status after a quoted code key ending at end.
-func valueFits(b []byte, end, j int, kind keyKind) bool {
-	return valueOK(b, j, kind) || (kind == kCode && cutErrorBody(b, end, j))
 }
 
 // cutErrorBody: a quoted "code" key (raw or escaped) ending at end, whose value

@@ -1260,17 +1260,14 @@ func unquotedBody(b []byte, i int) bool {
 // raise Error(f"API error {resp.text}") does) needs only a blank before its
 // brace: "…) Error: API error {"code":…".
 func quotedBodyInText(b []byte, s, e int, loose bool) bool {
-	if e-s < 2 || b[e-1] != '{' || e+1 >= len(b) || !isLetter(b[e+1]) {
+	if e-s < 2 || b[e-1] != '{' || e+1 >= len(b) || (b[e+1]|0x20)-'a' >= 26 { // no ASCII letter after the quote
 		return false
 	}
 	k := e - 2
-	if loose && b[k] == ' ' {
-		return true
-	}
 	for k > s && b[k] == ' ' {
 		k--
 	}
-	return b[k] == ':' || b[k] == '='
+	return b[k] == ':' || b[k] == '=' || (loose && k < e-2)
 }
 
 // csvFieldEnd marks the bytes that may follow a CSV field's closing quote:
