@@ -222,7 +222,9 @@ func (p *Parser) result(record []byte) Envelope {
 			}
 		}
 		return Envelope{Kind: Error, ErrorCode: code, Code: int(p.best.code)}
-	case p.bad.ok:
+	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record)):
+		// (A hex dump's text column, read as a string or not, is no cut:
+		// '{"code":401,"mes'. Nested, the string alone does not show it.)
 		return Envelope{Kind: Malformed, Reason: p.bad.reason.reason(), Code: int(p.bad.code)}
 	case p.deepErr:
 		return Envelope{Kind: Malformed, Reason: ReasonTooDeep}
@@ -250,9 +252,13 @@ func dumpStatus(record []byte) int {
 	return 0
 }
 
+// wireHeaderEnd ends a header line in Apache HttpClient's wire log.
+var wireHeaderEnd = []byte(`[\r][\n]"`)
+
 // headerLineAlone reports whether record is one response header line naming
 // the error code val, and nothing after it: "< x-error-code: oauth2.token.expired",
-// OkHttp's "okhttp.OkHttpClient: X-Error-Code: …". A client that logs its
+// OkHttp's "okhttp.OkHttpClient: X-Error-Code: …", Apache HttpClient's wire
+// log's `http-outgoing-12 << "X-Error-Code: …[\r][\n]"`. A client that logs its
 // headers line by line logs the body too, whose envelope is the error: the
 // header line alone would count it twice. (A dump of headers, joined by the
 // Assembler, is several lines; a header beside a status is a gateway's.)
@@ -260,6 +266,9 @@ func headerLineAlone(record, val []byte) bool {
 	e := len(record)
 	for e > 0 && (record[e-1] == ' ' || record[e-1] == '\r' || record[e-1] == '\t') {
 		e--
+	}
+	if bytes.HasSuffix(record[:e], wireHeaderEnd) {
+		e -= len(wireHeaderEnd) // Apache HttpClient's wire log: << "X-Error-Code: …[\r][\n]"
 	}
 	if e < len(val) || string(record[e-len(val):e]) != string(val) {
 		return false
@@ -278,7 +287,7 @@ func headerLineAlone(record, val []byte) bool {
 		ks--
 		hyphen = hyphen || record[ks] == '-'
 	}
-	return hyphen && ke > ks && classifyKey(record[ks:ke]) == kErr && (ks == 0 || record[ks-1] == ' ' || record[ks-1] == '\t') &&
+	return hyphen && ke > ks && classifyKey(record[ks:ke]) == kErr && (ks == 0 || record[ks-1] == ' ' || record[ks-1] == '\t' || record[ks-1] == '"') &&
 		bytes.IndexByte(record, '\n') < 0 // one line: the whole record is scanned last
 }
 

@@ -362,10 +362,12 @@ var shapes = map[string]struct {
 	"curl -I headers alone":  {"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nX-Error-Code: oauth2.token.expired\r", errEnv("oauth2.token.expired", 401)},
 	"mitmdump headers alone": {"    << HTTP/2.0 403 Forbidden 0b\n        x-error-code: apikey.permission.denied", errEnv("apikey.permission.denied", 403)},
 	// A lone header line: the client that logs it logs the body too.
-	"a header line alone":       {"< x-error-code: oauth2.token.expired", none},
-	"okhttp header line alone":  {"11-24 10:19:24.144  9921  9987 I okhttp.OkHttpClient: x-error-code: oauth2.refresh_token.expired", none},
-	"a header beside a status":  {"Error-Code: apikey.auth.missing | Status: 401 | Path: /api/x", errEnv("apikey.auth.missing", 401)},
-	"a logfmt error code alone": {"level=warn error_code=oauth2.token.expired", errEnv("oauth2.token.expired", 0)},
+	"a header line alone":         {"< x-error-code: oauth2.token.expired", none},
+	"okhttp header line alone":    {"11-24 10:19:24.144  9921  9987 I okhttp.OkHttpClient: x-error-code: oauth2.refresh_token.expired", none},
+	"wire log header line alone":  {`2026-11-24 09:17:33,102 DEBUG org.apache.http.wire - http-outgoing-12 << "X-SecondMe-Error-Code: secondme.session.not_found[\r][\n]"`, none},
+	"wire log header, more after": {`DEBUG org.apache.http.wire - http-outgoing-12 << "X-Error-Code: secondme.session.not_found[\r][\n]" retried`, errEnv("secondme.session.not_found", 0)},
+	"a header beside a status":    {"Error-Code: apikey.auth.missing | Status: 401 | Path: /api/x", errEnv("apikey.auth.missing", 401)},
+	"a logfmt error code alone":   {"level=warn error_code=oauth2.token.expired", errEnv("oauth2.token.expired", 0)},
 	// A Prometheus sample counts errors; it reports none itself (an exporter's
 	// /metrics page, a scrape or a log of one).
 	"prometheus sample":                {`secondme_api_errors_total{error_code="oauth2.token.expired",code="401"} 17`, none},
@@ -446,6 +448,8 @@ var shapes = map[string]struct {
 	// A hex dump's text column shows 16 bytes a line: no body cut by a limit.
 	"hexdump -C text column":        {`00000000  7b 22 63 6f 64 65 22 3a  34 30 31 2c 22 6d 65 73  |{"code":401,"mes|`, none},
 	"xxd text column":               {`00000000: 7b22 636f 6465 223a 3430 312c 226d 6573  {"code":401,"mes`, none},
+	"MQ hex dump, quoted text":      {`00000000:  7B22 636F 6465 223A 3430 312C 226D 6573 '{"code":401,"mes'`, none},
+	"hex dump in a JSON string":     {`{"msg":"00000000:  7B22 636F 6465 223A 3430 312C 226D 6573 '{\"code\":401,\"mes'"}`, none},
 	"Netty hex dump":                {`|00000000| 7b 22 63 6f 64 65 22 3a 35 30 30 2c 22 6d 65 73 |{"code":500,"mes|`, none},
 	"ESP-IDF hex dump":              {"\x1b[0;31mE (3700213) http: 0x3fcb2c10   7b 22 63 6f 64 65 22 3a  34 30 34 2c 22 6d 65 73  |{\"code\":404,\"mes|\x1b[0m", none},
 	"hex words, then a cut body":    {`trace 7b 22 63 6f 64 65 22 3a upstream said: {"code":500,"message":"an error body cut by a size limit after many more bytes than a dump line shows`, bad(ReasonTruncatedJSON, 500)},
