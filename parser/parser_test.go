@@ -415,6 +415,13 @@ var shapes = map[string]struct {
 	"bad error code too long":   {`{"code":401,"error_code":"a.` + strings.Repeat("b", 200) + `"}`, bad(ReasonBadErrorCode, 401)},
 	"bad error code alone":      {`{"level":"warn","error_code":"OAuth2.Token.Expired"}`, bad(ReasonBadErrorCode, 0)},
 	"bad error code logfmt":     {`level=error error_code=Oauth2.Token code=401`, bad(ReasonBadErrorCode, 401)},
+	// A log masker's placeholder where the error code was: the error is known, its code not.
+	"masked error code":          {`{"body":{"code":401,"message":"[REDACTED]","error_code":"[REDACTED]"}}`, bad(ReasonBadErrorCode, 401)},
+	"masked error code, angled":  {`{"code":403,"error_code":"<redacted>"}`, bad(ReasonBadErrorCode, 403)},
+	"os_log private error code":  {`SecondMeDemo[4312:2193901] [API] token refresh rejected code=401 error_code=<private>`, bad(ReasonBadErrorCode, 401)},
+	"os_log private code":        {`request failed: error_code=oauth2.token.invalid code=<private>`, bad(ReasonBadCode, 0)},
+	"masked error code alone":    {`{"error_code":"[FILTERED]"}`, none},
+	"no placeholder: empty, nil": {`{"code":401,"error_code":"[]","x":"<nil>"} code=401 error_code=<nil>`, none},
 	// Neither value a value: a type declaration or a template, no envelope.
 	"type declaration":                   {`  12 | export type SecondMeError = { code: number; message: string; error_code: string };`, none},
 	"pydantic model":                     {`class E(BaseModel): code: int; error_code: str`, none},

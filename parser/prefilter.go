@@ -284,7 +284,7 @@ func valueOK(b []byte, j int, kind keyKind) bool {
 	v := b[j]
 	switch kind {
 	case kErr:
-		return class[v] == clWord || v == '[' || v == '(' // ["…"], ("…"): a header's values
+		return class[v] == clWord || v == '[' || v == '(' || v == '<' // ["…"], ("…"): a header's values; <private>: a masked one
 	case kCode:
 		// Alone, a number under "code" matters only as a success (0, -0, var_dump's
 		// int(0)); a word only as an error code of the catalog (ECS error.code):

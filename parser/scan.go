@@ -711,9 +711,26 @@ func sepValue(b []byte, x *bitIndex, i, te int) (j int, v value, ok bool) {
 			}
 			v.s, v.e, j = j, ve, ve
 			v.vk = vBare
+		default:
+			if e := redactedEnd(b, j); e > 0 {
+				v.s, v.e, j = j, e, e // error_code=<private>: a masked value
+				v.vk = vBare
+			}
 		}
 	}
 	return j, v, true
+}
+
+// redactedEnd returns the end of the masker's placeholder that starts at j
+// ("<private>", see redacted), or 0.
+func redactedEnd(b []byte, j int) int {
+	if b[j] != '<' {
+		return 0
+	}
+	if k := bytes.IndexByte(b[j:min(len(b), j+32)], '>'); k > 0 && redacted(b[j:j+k+1]) {
+		return j + k + 1
+	}
+	return 0
 }
 
 // keyValue handles the separator at i after the key t. It returns the index after
@@ -1027,7 +1044,29 @@ func plausibleErrValue(v []byte) bool {
 		return false
 	}
 	j := skipQuoteBlank(v, 0)
-	return j < len(v) && class[v[j]] == clWord
+	return j < len(v) && (class[v[j]] == clWord || redacted(v[j:]))
+}
+
+// redacted reports whether v is a log masker's placeholder, which breaks the
+// grammar where an error code was: [REDACTED], [FILTERED] (Rails), <private>
+// (Apple's os_log), <redacted>.
+func redacted(v []byte) bool {
+	if len(v) < 3 || len(v) > 32 || (v[0] != '[' && v[0] != '<') {
+		return false
+	}
+	closer := byte(']')
+	if v[0] == '<' {
+		closer = '>'
+	}
+	for i, c := range v[1:] {
+		if c == closer {
+			return i > 0 && i+2 == len(v)
+		}
+		if !isLetter(c) && c != '_' && c != ' ' {
+			return false
+		}
+	}
+	return false
 }
 
 // flush judges a token that turned out not to be a key: a string that may hold a
