@@ -36,6 +36,7 @@ rules-test: tools
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=1000000x ./parser/    # counts, not durations: golang/go#75804
 	$(GO) test -run='^$$' -fuzz='^FuzzAssembler$$' -fuzztime=1000000x ./parser/
+	$(GO) test -run='^$$' -fuzz='^FuzzW3C$$' -fuzztime=1000000x ./parser/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecoder$$' -fuzztime=1000000x ./containerlog/
 
 bench:

@@ -36,4 +36,5 @@ step "fuzz (short)"
 # fixed in Go 1.27). About 10 s and 5 s here.
 go test -run='^$' -fuzz='^FuzzParse$' -fuzztime=150000x ./parser/
 go test -run='^$' -fuzz='^FuzzAssembler$' -fuzztime=100000x ./parser/
+go test -run='^$' -fuzz='^FuzzW3C$' -fuzztime=50000x ./parser/
 go test -run='^$' -fuzz='^FuzzDecoder$' -fuzztime=20000x ./containerlog/
