@@ -181,7 +181,11 @@ var shapes = map[string]struct {
 	"envoy text":                         {`[2026-11-24T10:00:00.000Z] "POST /api/chat HTTP/2" 500 - 0 123 45 44 "10.0.0.1" "python-requests/2.31" "abc" "api.secondme.io" "10.0.0.2:443"`, response(500)},
 	"docker wrapped access line":         {`{"log":"127.0.0.1 - - [24/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 612 \"-\" \"curl\"\n","stream":"stdout"}`, response(200)},
 	"slog access":                        {`{"time":"t","level":"INFO","msg":"http","method":"GET","path":"/x","status":200,"duration_ms":3}`, response(200)},
-	"urllib3 debug":                      {`DEBUG:urllib3.connectionpool:https://api.secondme.io:443 "POST /api/chat HTTP/1.1" 502 0`, response(502)},
+	// urllib3's connection pool logs each response a client receives: its own
+	// transport line, not an access line (the body is logged too).
+	"urllib3 debug":                          {`DEBUG:urllib3.connectionpool:https://api.secondme.io:443 "POST /api/chat HTTP/1.1" 502 0`, none},
+	"urllib3 debug, pytest's format":         {`2026-11-25 02:58:00,101 DEBUG [urllib3.connectionpool] https://app.mindos.com:443 "GET /gate/lab/api/secondme/user/info HTTP/1.1" 401 83`, none},
+	"an access line after a URL and no port": {`https://gw.example.com "GET /x HTTP/1.1" 401 83`, response(401)},
 	"gateway same error twice": {`{"status":401,"method":"GET","upstream_http_x_error_code":"oauth2.token.expired","resp_body":"{\"code\":401,\"error_code\":\"oauth2.token.expired\"}"}`,
 		errEnv("oauth2.token.expired", 401)},
 

@@ -721,6 +721,32 @@ func sepValue(b []byte, x *bitIndex, i, te int) (j int, v value, ok bool) {
 	return j, v, true
 }
 
+// originBefore reports whether the quoted request line whose quote is at q
+// follows an origin URL and a blank, as urllib3's connection pool logs each
+// response (https://app.mindos.com:443 "GET /x HTTP/1.1" 401 83): a client's
+// own transport line, which would count the response a second time beside the
+// body the client logs — no access line.
+func originBefore(b []byte, q int) bool {
+	k := q - 1
+	if q < 1 || b[q] != '"' || b[k] != ' ' {
+		return false
+	}
+	e := k
+	for k > 0 && isDigit(b[k-1]) {
+		k--
+	}
+	if k == e || k < 2 || b[k-1] != ':' {
+		return false // no port
+	}
+	h := k - 1
+	for h > 0 && (isLetter(b[h-1]) || isDigit(b[h-1]) || b[h-1] == '.' || b[h-1] == '-' || b[h-1] == '_') {
+		h-- // the host (logging's "DEBUG:urllib3.connectionpool:http://…" runs into it)
+	}
+	return h < k-1 && (bytes.HasSuffix(b[:h], httpScheme) || bytes.HasSuffix(b[:h], httpsScheme))
+}
+
+var httpScheme, httpsScheme = []byte("http://"), []byte("https://")
+
 // redactedEnd returns the end of the masker's placeholder that starts at j
 // ("<private>", see redacted), or 0.
 func redactedEnd(b []byte, j int) int {
@@ -1100,7 +1126,7 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 		if p.idx[lvl].mayNest(b, t.s, t.e) {
 			p.recurse(raw, lvl)
 		}
-		if isRequestLine(raw) {
+		if isRequestLine(raw) && !originBefore(b, t.s-1) {
 			p.armed = true
 			p.sawReq = true // a status key elsewhere is this request's ("GET /x HTTP/1.1" status=401)
 			if !t.trunc && p.overflow == 0 && len(p.stack) > 0 {
