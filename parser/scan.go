@@ -721,16 +721,12 @@ func sepValue(b []byte, x *bitIndex, i, te int) (j int, v value, ok bool) {
 	return j, v, true
 }
 
-// originBefore reports whether the quoted request line whose quote is at q
-// follows an origin URL and a blank, as urllib3's connection pool logs each
+// originPort reports whether the blank at k, before a quoted request line,
+// follows an origin URL's port, as urllib3's connection pool logs each
 // response (https://app.mindos.com:443 "GET /x HTTP/1.1" 401 83): a client's
 // own transport line, which would count the response a second time beside the
 // body the client logs — no access line.
-func originBefore(b []byte, q int) bool {
-	k := q - 1
-	if q < 1 || b[q] != '"' || b[k] != ' ' {
-		return false
-	}
+func originPort(b []byte, k int) bool {
 	e := k
 	for k > 0 && isDigit(b[k-1]) {
 		k--
@@ -1126,7 +1122,10 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 		if p.idx[lvl].mayNest(b, t.s, t.e) {
 			p.recurse(raw, lvl)
 		}
-		if isRequestLine(raw) && !originBefore(b, t.s-1) {
+		if isRequestLine(raw) {
+			if t.s > 3 && b[t.s-2] == ' ' && b[t.s-3]-'0' < 10 && originPort(b, t.s-2) {
+				return // a client's transport line (urllib3's): see originPort
+			}
 			p.armed = true
 			p.sawReq = true // a status key elsewhere is this request's ("GET /x HTTP/1.1" status=401)
 			if !t.trunc && p.overflow == 0 && len(p.stack) > 0 {
