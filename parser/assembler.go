@@ -311,13 +311,14 @@ func linePrefix(first, line []byte) int {
 }
 
 // sharedPrefix returns the length of what line shares with first, cut back
-// to just after a blank.
+// to just after a blank or a colon (Open MPI's "[1,2]<stdout>:" tag runs into
+// the line it tags).
 func sharedPrefix(first, line []byte) int {
 	n := 0
 	for n < len(first) && n < len(line) && first[n] == line[n] {
 		n++
 	}
-	for n > 0 && line[n-1] != ' ' && line[n-1] != '\t' {
+	for n > 0 && line[n-1] != ' ' && line[n-1] != '\t' && line[n-1] != ':' {
 		n--
 	}
 	return n

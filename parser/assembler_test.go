@@ -105,6 +105,10 @@ func TestAssembler(t *testing.T) {
 			lines: []string{"2026-11-24T10:00:00.100000+00:00 app[web.1]: {", `2026-11-24T10:00:00.100200+00:00 app[web.1]:   "code": 401,`, "2026-11-24T10:00:00.100400+00:00 app[worker.1]:   \"x\": 1", "2026-11-24T10:00:00.100500+00:00 app[web.1]: }"},
 			want:  []string{"2026-11-24T10:00:00.100000+00:00 app[web.1]: {\n  \"code\": 401,", "2026-11-24T10:00:00.100400+00:00 app[worker.1]:   \"x\": 1", "2026-11-24T10:00:00.100500+00:00 app[web.1]: }"},
 		},
+		"Open MPI's output tag on every line, running into the line": {
+			lines: []string{"[1,2]<stdout>:enrich failed, response was:", "[1,2]<stdout>:{'code': 401,", "[1,2]<stdout>: 'error_code': 'oauth2.token.expired',", "[1,2]<stdout>: 'message': 'x'}", "[1,3]<stdout>:next"},
+			want:  []string{"[1,2]<stdout>:enrich failed, response was:", "[1,2]<stdout>:{'code': 401,\n 'error_code': 'oauth2.token.expired',\n 'message': 'x'}", "[1,3]<stdout>:next"},
+		},
 		"a print_r dump with a time on every line": {
 			lines: []string{"2026-11-24T02:40:08.7932207Z Array", "2026-11-24T02:40:08.8044598Z (", "2026-11-24T02:40:08.8157959Z     [code] => 400", "2026-11-24T02:40:08.8387581Z     [error_code] => oauth2.code.expired", "2026-11-24T02:40:08.8500000Z )", "next"},
 			want:  []string{"2026-11-24T02:40:08.7932207Z Array\n(\n    [code] => 400\n    [error_code] => oauth2.code.expired\n)", "next"},
