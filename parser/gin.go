@@ -103,10 +103,33 @@ func ginAccess(b []byte, i int) Envelope {
 	}
 	i = skipBlanksColours(b, i+k+1)
 	status, j := statusAt(b, i)
+	if status == 0 {
+		// One API's and New API's logger put a request id before the status:
+		// "[GIN] 2026/11/24 - 10:02:13 | 2026112410021335896452118273645 | 401 |".
+		if e := idField(b, i); e > 0 {
+			status, j = statusAt(b, skipBlanksColours(b, e+1))
+		}
+	}
 	if j = skipBlanksColours(b, j); status == 0 || j >= len(b) || b[j] != '|' {
 		return Envelope{}
 	}
 	return Envelope{Kind: Response, Code: status}
+}
+
+// idField returns the index of the bar that ends the request id field at i
+// (letters, digits, '-' and '_', at most 64 of them, then blanks), or 0.
+func idField(b []byte, i int) int {
+	e := i
+	for e < len(b) && e-i < 64 && (isLetter(b[e]) || isDigit(b[e]) || b[e] == '-' || b[e] == '_') {
+		e++
+	}
+	if e == i {
+		return 0
+	}
+	if e = skipBlanksColours(b, e); e < len(b) && b[e] == '|' {
+		return e
+	}
+	return 0
 }
 
 // requestStatus reads "METHOD /path STATUS" at i: an uppercase method, a

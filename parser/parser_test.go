@@ -336,6 +336,8 @@ var shapes = map[string]struct {
 	"blank error code in a success":            {`{"code":0,"message":"success","error_code":"","data":{}}`, success},
 	"request line and a status key":            {`10.24.3.17 - - [24/Nov/2026:10:17:34 +0800] "GET /api/secondme/user/info HTTP/1.1" status=401 bytes=62 rt=0.003 error_code=- ua="curl/8.5.0"`, response(401)},
 	"gin access":                               {`[GIN] 2026/11/24 - 10:30:34 | 502 |        9.118s |       10.1.3.18 | POST     "/v1/sync"`, response(502)},
+	"gin access, One API's request id":         {`[GIN] 2026/11/24 - 10:02:13 | 2026112410021335896452118273645 | 401 |  612.338201ms |      172.19.0.1 |    POST /v1/chat/completions`, response(401)},
+	"gin access, a word and no status":         {`[GIN] 2026/11/24 - 10:02:13 | warming | caches |  1ms |`, none},
 	"gin access coloured":                      {"[GIN] 2026/11/24 - 10:30:34 |\x1b[97;41m 502 \x1b[0m|        9.118s |       10.1.3.18 |\x1b[97;46m POST    \x1b[0m \"/v1/sync\"", response(502)},
 	"gin access with an error": {`[GIN] 2026/11/24 - 10:30:34 | 401 |  9.1ms |  10.1.3.18 | POST     "/v1/sync" Error #01: upstream: {"code":401,"error_code":"oauth2.token.expired"}`,
 		errEnv("oauth2.token.expired", 401)},
