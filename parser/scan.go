@@ -735,7 +735,7 @@ func originPort(b []byte, k int) bool {
 		return false // no port
 	}
 	h := k - 1
-	for h > 0 && (isLetter(b[h-1]) || isDigit(b[h-1]) || b[h-1] == '.' || b[h-1] == '-' || b[h-1] == '_') {
+	for h > 0 && keyByte[b[h-1]] {
 		h-- // the host (logging's "DEBUG:urllib3.connectionpool:http://…" runs into it)
 	}
 	return h < k-1 && (bytes.HasSuffix(b[:h], httpScheme) || bytes.HasSuffix(b[:h], httpsScheme))
