@@ -278,7 +278,17 @@ var shapes = map[string]struct {
 	"swift optional code":   {`APIError(code: Optional(401), errorCode: Optional("oauth2.token.expired"))`, errEnv("oauth2.token.expired", 401)},
 	"rust option debug":     {`ApiError { code: Some(401), error_code: Some("oauth2.token.expired"), message: None }`, errEnv("oauth2.token.expired", 401)},
 	"rust option success":   {`Envelope { code: Some(0), data: Some(Data { id: 1 }) }`, success},
-	"nsarray header values": {`<NSHTTPURLResponse: 0x6000> { URL: https://api.secondme.io/x } { Status Code: 403, Headers { "x-error-code" = ( "secondme.session.unauthorized" ); } }`, errEnv("secondme.session.unauthorized", 0)},
+	"nsarray header values": {`<NSHTTPURLResponse: 0x6000> { URL: https://api.secondme.io/x } { Status Code: 403, Headers { "x-error-code" = ( "secondme.session.unauthorized" ); } }`, errEnv("secondme.session.unauthorized", 403)},
+	// An error code alone in a nested object takes the HTTP error status its
+	// enclosing object carries as code (an NSError's Code=401 outside its
+	// UserInfo, a response's code above its header list).
+	"nserror userinfo": {`Error Domain=SecondMeKit.APIError Code=401 "令牌已被撤销" UserInfo={error_code=oauth2.token.revoked, NSLocalizedDescription=令牌已被撤销}`,
+		errEnv("oauth2.token.revoked", 401)},
+	"code above a header list": {`{"response":{"code":403,"header":[{"key":"X-Error-Code","value":"secondme.session.unauthorized"}]}}`,
+		errEnv("secondme.session.unauthorized", 403)},
+	"success code above a nested error code": {`{"code":0,"message":"success","data":{"items":[{"id":"m2","error_code":"secondme.session.not_found"}]}}`,
+		errEnv("secondme.session.not_found", 0)},
+	"non-error code above a nested error code": {`{"code":200,"data":{"error_code":"oauth2.token.expired"}}`, errEnv("oauth2.token.expired", 0)},
 	"paren header value":    {`{"x-error-code":("oauth2.token.expired"),"status":401,"path":"/x"}`, errEnv("oauth2.token.expired", 401)},
 	"escaped colour codes in a shipped line": {`{"message":"\u001b[31mERRO\u001b[0m[0042] api error   \u001b[31mcode\u001b[0m=401 \u001b[31merror_code\u001b[0m=oauth2.token.invalid","source_type":"docker_logs"}`,
 		errEnv("oauth2.token.invalid", 401)},

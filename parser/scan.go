@@ -1626,6 +1626,10 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 			c := f.pend
 			c.rank, c.code = 2, f.status
 			p.offer(c)
+		} else if cst == numValid && code >= 400 && catalog.IsHTTPStatus(int(code)) && !trunc {
+			c := f.pend
+			c.rank, c.code = 2, code
+			p.offer(c)
 		} else if parent != nil && !parent.pendSet {
 			parent.pend, parent.pendSet = f.pend, true
 		}
