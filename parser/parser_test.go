@@ -289,7 +289,7 @@ var shapes = map[string]struct {
 	"success code above a nested error code": {`{"code":0,"message":"success","data":{"items":[{"id":"m2","error_code":"secondme.session.not_found"}]}}`,
 		errEnv("secondme.session.not_found", 0)},
 	"non-error code above a nested error code": {`{"code":200,"data":{"error_code":"oauth2.token.expired"}}`, errEnv("oauth2.token.expired", 0)},
-	"paren header value":    {`{"x-error-code":("oauth2.token.expired"),"status":401,"path":"/x"}`, errEnv("oauth2.token.expired", 401)},
+	"paren header value":                       {`{"x-error-code":("oauth2.token.expired"),"status":401,"path":"/x"}`, errEnv("oauth2.token.expired", 401)},
 	"escaped colour codes in a shipped line": {`{"message":"\u001b[31mERRO\u001b[0m[0042] api error   \u001b[31mcode\u001b[0m=401 \u001b[31merror_code\u001b[0m=oauth2.token.invalid","source_type":"docker_logs"}`,
 		errEnv("oauth2.token.invalid", 401)},
 	"nginx-escaped colour codes": {`msg="\x1b[31mcode\x1b[0m=401 \x1b[31merror_code\x1b[0m=oauth2.token.invalid"`, errEnv("oauth2.token.invalid", 401)},
