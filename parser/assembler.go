@@ -684,9 +684,23 @@ func braceDelta(line []byte) int {
 			if c == '"' && i+1 < len(line) && line[i+1] == '{' && skipBlank(line, i+2) == len(line) {
 				continue // 403 Forbidden: "{ — a body printed between quotes, unescaped (Spring)
 			}
-			_, _, next, _ := scanString(line, i)
+			_, _, next, trunc := scanString(line, i)
+			if trunc && c == '"' && opensAtEnd(line[i+1:]) {
+				continue // "error response: {: a message quoted unescaped, its body pretty-printed below (Chrome's console)
+			}
 			i = next - 1
 		}
 	}
 	return d
+}
+
+// opensAtEnd reports whether s ends, blanks aside, in a "{" after a ':' or '='
+// (blanks between them allowed).
+func opensAtEnd(s []byte) bool {
+	s = bytes.TrimRight(s, " \t\r")
+	if len(s) < 2 || s[len(s)-1] != '{' {
+		return false
+	}
+	s = bytes.TrimRight(s[:len(s)-1], " ")
+	return len(s) > 0 && (s[len(s)-1] == ':' || s[len(s)-1] == '=')
 }

@@ -45,6 +45,14 @@ func TestAssembler(t *testing.T) {
 			lines: []string{"body={", `  "code": 401,`, "", `  "error_code": "x.y"`, "}"},
 			want:  []string{"body={\n  \"code\": 401,", "", `  "error_code": "x.y"`, "}"},
 		},
+		"a quoted console message with a pretty body (Chrome)": {
+			lines: []string{`[1:1:1124/103015.240019:INFO:CONSOLE(57)] "[SecondMe] error response: {`, `  "code": 401,`, `  "error_code": "oauth2.token.expired"`, `}", source: chrome-extension://x/background.js (57)`, "next"},
+			want:  []string{"[1:1:1124/103015.240019:INFO:CONSOLE(57)] \"[SecondMe] error response: {\n  \"code\": 401,\n  \"error_code\": \"oauth2.token.expired\"\n}\", source: chrome-extension://x/background.js (57)", "next"},
+		},
+		"an unterminated quote before a brace with no separator stays one line": {
+			lines: []string{`t INFO "template {`, `  "code": 401`, `}`},
+			want:  []string{`t INFO "template {`, `  "code": 401`, `}`},
+		},
 		"python pprint": {
 			lines: []string{"{'code': 401,", " 'error_code': 'oauth2.token.expired',", " 'message': 'Token expired'}"},
 			want:  []string{"{'code': 401,\n 'error_code': 'oauth2.token.expired',\n 'message': 'Token expired'}"},

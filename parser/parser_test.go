@@ -282,6 +282,8 @@ var shapes = map[string]struct {
 	// An error code alone in a nested object takes the HTTP error status its
 	// enclosing object carries as code (an NSError's Code=401 outside its
 	// UserInfo, a response's code above its header list).
+	"a quoted console message with a pretty body": {"[1:1:1124/103015.240019:INFO:CONSOLE(57)] \"[SecondMe] error response: {\n  \"code\": 401,\n  \"error_code\": \"oauth2.token.expired\"\n}\", source: chrome-extension://x/background.js (57)",
+		errEnv("oauth2.token.expired", 401)},
 	"nserror userinfo": {`Error Domain=SecondMeKit.APIError Code=401 "令牌已被撤销" UserInfo={error_code=oauth2.token.revoked, NSLocalizedDescription=令牌已被撤销}`,
 		errEnv("oauth2.token.revoked", 401)},
 	"code above a header list": {`{"response":{"code":403,"header":[{"key":"X-Error-Code","value":"secondme.session.unauthorized"}]}}`,

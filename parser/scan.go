@@ -1324,14 +1324,40 @@ func unquotedBody(b []byte, i int) bool {
 // raise Error(f"API error {resp.text}") does) needs only a blank before its
 // brace: "…) Error: API error {"code":…".
 func quotedBodyInText(b []byte, s, e int, loose bool) bool {
-	if e-s < 2 || b[e-1] != '{' || e+1 >= len(b) || (b[e+1]|0x20)-'a' >= 26 { // no ASCII letter after the quote
+	// A letter after the closing quote is rare: the rest is out of line.
+	return e+1 < len(b) && asciiLetter[b[e+1]] && bodyEndsString(b, s, e, loose)
+}
+
+// asciiLetter marks the ASCII letters.
+var asciiLetter = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isLetter(byte(c))
+	}
+	return t
+}()
+
+// bodyEndsString does quotedBodyInText's work once an ASCII letter follows the
+// string's closing quote. The brace may be followed by blanks and line breaks
+// when the body was pretty-printed ("…error response: {\n  "code": 401,…", as
+// Chrome logs a console message).
+//
+//go:noinline
+func bodyEndsString(b []byte, s, e int, loose bool) bool {
+	if e-s < 2 {
 		return false
 	}
-	k := e - 2
+	o := e - 1
+	for o > s && blank[b[o]] {
+		o--
+	}
+	if b[o] != '{' {
+		return false
+	}
+	k := o - 1
 	for k > s && b[k] == ' ' {
 		k--
 	}
-	return b[k] == ':' || b[k] == '=' || (loose && k < e-2)
+	return b[k] == ':' || b[k] == '=' || (loose && k < o-1)
 }
 
 // csvFieldEnd marks the bytes that may follow a CSV field's closing quote:
