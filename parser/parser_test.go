@@ -284,6 +284,10 @@ var shapes = map[string]struct {
 	// UserInfo, a response's code above its header list).
 	"a quoted console message with a pretty body": {"[1:1:1124/103015.240019:INFO:CONSOLE(57)] \"[SecondMe] error response: {\n  \"code\": 401,\n  \"error_code\": \"oauth2.token.expired\"\n}\", source: chrome-extension://x/background.js (57)",
 		errEnv("oauth2.token.expired", 401)},
+	"a body quoted unescaped after a status in a logfmt value": {`level=ERROR msg="Handler returned error" err="publish to secondme: 403 {"code":403,"message":"应用已被暂停","error_code":"oauth2.application.suspended"}" topic=outbox`,
+		errEnv("oauth2.application.suspended", 403)},
+	"two digits before a body quoted unescaped are no status": {`err="publish failed 12 {"code":403,"error_code":"oauth2.application.suspended"}" topic=x`,
+		errEnv("oauth2.application.suspended", 0)},
 	"nserror userinfo": {`Error Domain=SecondMeKit.APIError Code=401 "令牌已被撤销" UserInfo={error_code=oauth2.token.revoked, NSLocalizedDescription=令牌已被撤销}`,
 		errEnv("oauth2.token.revoked", 401)},
 	"code above a header list": {`{"response":{"code":403,"header":[{"key":"X-Error-Code","value":"secondme.session.unauthorized"}]}}`,

@@ -1357,7 +1357,13 @@ func bodyEndsString(b []byte, s, e int, loose bool) bool {
 	for k > s && b[k] == ' ' {
 		k--
 	}
-	return b[k] == ':' || b[k] == '=' || (loose && k < o-1)
+	return b[k] == ':' || b[k] == '=' || (k < o-1 && (loose || statusBefore(b, s, k)))
+}
+
+// statusBefore reports whether b[s:k+1] ends in an HTTP status after a blank:
+// a Go error's "publish to secondme: 403 {…}" (fmt.Errorf("%d %s", …)).
+func statusBefore(b []byte, s, k int) bool {
+	return k-3 >= s && b[k-3] == ' ' && b[k-2] >= '1' && b[k-2] <= '5' && isDigit(b[k-1]) && isDigit(b[k])
 }
 
 // csvFieldEnd marks the bytes that may follow a CSV field's closing quote:
