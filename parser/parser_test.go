@@ -288,6 +288,8 @@ var shapes = map[string]struct {
 		errEnv("oauth2.application.suspended", 403)},
 	"two digits before a body quoted unescaped are no status": {`err="publish failed 12 {"code":403,"error_code":"oauth2.application.suspended"}" topic=x`,
 		errEnv("oauth2.application.suspended", 0)},
+	"serilog dictionary": {`[10:33:17 ERR] SecondMe error payload [("code": 500), ("message": "流式响应错误"), ("error_code": "secondme.stream.error")]`,
+		errEnv("secondme.stream.error", 500)},
 	"nserror userinfo": {`Error Domain=SecondMeKit.APIError Code=401 "令牌已被撤销" UserInfo={error_code=oauth2.token.revoked, NSLocalizedDescription=令牌已被撤销}`,
 		errEnv("oauth2.token.revoked", 401)},
 	"code above a header list": {`{"response":{"code":403,"header":[{"key":"X-Error-Code","value":"secondme.session.unauthorized"}]}}`,

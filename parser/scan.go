@@ -1666,6 +1666,12 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 			parent.pend, parent.pendSet = f.pend, true
 		}
 	}
+	if f.open == '(' && f.nCodes == 1 && parent != nil && parent.open == '[' && int(parent.nCodes) < len(parent.codes) {
+		// Serilog renders a dictionary as [("code": 403), ("error_code": "…")]:
+		// each pair in parentheses of its own, the list is their object.
+		parent.codes[parent.nCodes] = f.codes[0]
+		parent.nCodes++
+	}
 	if cst == numValid && code == 0 && f.okBody && !trunc {
 		p.success = true
 	}
