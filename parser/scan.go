@@ -992,7 +992,9 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 	} else {
 		val = trimBlank(val)
 		if len(val) > 1 && val[len(val)-1] == '.' {
-			val = val[:len(val)-1] // "failed with error_code=oauth2.token.expired."
+			if _, ok := p.cat.LookupBytes(val[:len(val)-1]); ok {
+				val = val[:len(val)-1] // "failed with error_code=oauth2.token.expired."
+			}
 		}
 		if !plausibleErrValue(val) {
 			return
