@@ -49,11 +49,16 @@ func parseUnfiltered(in []byte) Envelope {
 	p, rec := New(nil), trimBOM(in)
 	p.reset()
 	p.scan(rec, 0)
-	if e := p.result(rec); e.Kind != None || len(rec) == 0 {
-		return e
+	e := p.result(rec)
+	if e.Kind == None && len(rec) > 0 {
+		e = taggedAccess(rec) // as Parse: an access line without keys, named by its tag
 	}
-	return taggedAccess(rec) // as Parse: an access line without keys, named by its tag
-
+	if e.Kind == None && bytes.IndexByte(rec, 0x1b) >= 0 {
+		if plain := stripColours(nil, rec); len(plain) > 0 {
+			return parseUnfiltered(plain) // as Parse: once more without colour codes
+		}
+	}
+	return e
 }
 
 // parseGeneric parses with the JSON fast path switched off.

@@ -109,6 +109,7 @@ type Parser struct {
 	scratch [maxLevels][]byte   // unescaped string contents, one buffer per level
 	idx     [maxLevels]bitIndex // the index of the buffer scanned at each level
 	arena   []byte              // error_code values of the current record
+	plain   []byte              // the record without its colour codes (uncoloured)
 
 	seq      int32 // frames opened so far in this record: document order
 	overflow int   // openers beyond maxDepth not pushed
@@ -160,10 +161,44 @@ func (p *Parser) Parse(record []byte) Envelope {
 	p.reset()
 	p.big = len(record) > maxKeptScratch
 	p.scan(record, 0)
-	if e := p.result(record); e.Kind != None || firstByte[record[0]] != '[' {
-		return e
+	e := p.result(record)
+	if e.Kind == None {
+		if firstByte[record[0]] == '[' {
+			e = taggedAccess(record)
+		}
+		if e.Kind == None && bytes.IndexByte(record, 0x1b) >= 0 {
+			e = p.uncoloured(record)
+		}
 	}
-	return taggedAccess(record)
+	return e
+}
+
+// uncoloured parses record again without its colour codes. The tokenizer
+// reads a colour code as a blank, which is right between tokens
+// (ESC[31mcodeESC[0m=400) but not inside one: Serverless Devs' "s logs"
+// colours every "error" it prints, "ESC[31merrorESC[0m_code", inside keys and
+// values alike. Only a record that gave nothing is read again, once (the copy
+// has no colour code left).
+func (p *Parser) uncoloured(record []byte) Envelope {
+	p.plain = stripColours(p.plain[:0], record)
+	if len(p.plain) == 0 {
+		return Envelope{}
+	}
+	return p.Parse(p.plain)
+}
+
+// stripColours appends b without its colour codes (and other escape
+// sequences: skipANSI) to dst.
+func stripColours(dst, b []byte) []byte {
+	for i := 0; i < len(b); {
+		if b[i] == 0x1b {
+			i = skipANSI(b, i)
+			continue
+		}
+		dst = append(dst, b[i])
+		i++
+	}
+	return dst
 }
 
 // maxKeptScratch bounds the scratch memory a Parser keeps between records: a
@@ -178,6 +213,9 @@ func (p *Parser) reset() {
 		p.big = false
 		if cap(p.arena) > maxKeptScratch {
 			p.arena = make([]byte, 0, 512)
+		}
+		if cap(p.plain) > maxKeptScratch {
+			p.plain = nil
 		}
 		for i := range p.scratch {
 			if cap(p.scratch[i]) > maxKeptScratch {

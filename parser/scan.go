@@ -1019,7 +1019,7 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 		return
 	}
 	f.errSet, f.errBad, f.errTrunc = true, bad, trunc
-	f.errLike = bad && codeLike(v) && p.knownModuleFold(v)
+	f.errLike = bad && codeLike(trimBlank(v)) && p.knownModuleFold(v) // padded too: "oauth2.token.invalid "
 	f.errEnd = p.valEnd
 	f.errOff, f.errLen, f.errPrefix = int32(off), int32(len(v)), prefix
 }
