@@ -639,6 +639,8 @@ func isContinuation(line []byte) bool {
 		return false
 	case c == '{' || c == '[' || c == '-' || isDigit(c):
 		return true
+	case c == ':' && i+1 < len(line) && isLetter(line[i+1]):
+		return true // an EDN map's keyword key (Clojure's pprint: " :error_code \"…\"}")
 	}
 	// An indented bare word: a JS/YAML-style key ("code: 401,") or a literal.
 	j := i

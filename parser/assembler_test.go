@@ -53,6 +53,10 @@ func TestAssembler(t *testing.T) {
 			lines: []string{`t INFO "template {`, `  "code": 401`, `}`},
 			want:  []string{`t INFO "template {`, `  "code": 401`, `}`},
 		},
+		"clojure pprint of an edn map": {
+			lines: []string{`{:app-id "a_31f0",`, ` :upstream`, ` {:code 403,`, `  :error_code "oauth2.application.suspended"},`, ` :checked-at #inst "2026-11-24T02:13:14.518-00:00"}`, "next"},
+			want:  []string{"{:app-id \"a_31f0\",\n :upstream\n {:code 403,\n  :error_code \"oauth2.application.suspended\"},\n :checked-at #inst \"2026-11-24T02:13:14.518-00:00\"}", "next"},
+		},
 		"python pprint": {
 			lines: []string{"{'code': 401,", " 'error_code': 'oauth2.token.expired',", " 'message': 'Token expired'}"},
 			want:  []string{"{'code': 401,\n 'error_code': 'oauth2.token.expired',\n 'message': 'Token expired'}"},

@@ -179,7 +179,10 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	}
 	sep := j < len(b) && (b[j] == ':' || b[j] == '=')
 	if !sep && !vk.after(b, end) {
-		return false // "decode payload": no separator, no key
+		// "decode payload": no separator, no key — unless an EDN keyword
+		// (:error_code "…"), which a colon starts and a blank ends.
+		ws := end - wlen
+		return end < len(b) && b[end] == ' ' && ws > 0 && (b[ws-1] == ':' || b[ws-1] == '_' || b[ws-1] == '-') && ednKeyAt(b, end)
 	}
 	if ws := end - wlen; ws == 0 || !keyByte[b[ws-1]] {
 		// The word is the whole key ("code":, status=): what classifyKey says
@@ -231,6 +234,23 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	// As a key, its value must fit; any such word may also be an attribute's
 	// name, whatever follows it, when a "value" key comes later (attrOf).
 	return (sep && keyValueOK(b, end, j, kind)) || vk.after(b, end)
+}
+
+// ednKeyAt: the key ending at end, before a blank, is an EDN map's keyword
+// (Clojure's {:code 403, :error_code "…"}: ednPair) of interest, and its value
+// fits. Rare: not inlined.
+//
+//go:noinline
+func ednKeyAt(b []byte, end int) bool {
+	start := end
+	for start > 0 && start > end-maxKeyLookBack && keyByte[b[start-1]] {
+		start--
+	}
+	if start == 0 || b[start-1] != ':' || (start > 1 && !ednBefore[b[start-2]]) {
+		return false
+	}
+	kind := classifyKey(b[start:end])
+	return (kind == kErr || kind == kCode || kind == kStatus) && keyValueOK(b, end, end, kind)
 }
 
 // keyValueOK checks the separator at j after the key ending at end, and the

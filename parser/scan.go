@@ -221,6 +221,11 @@ func (p *Parser) scan(b []byte, lvl int) {
 					i = j
 					continue
 				}
+			} else if c == ':' && i > 0 && i+1 < n && asciiLetter[b[i+1]] && ednBefore[b[i-1]] {
+				if j := p.ednPair(b, i, lvl); j > 0 {
+					i = j
+					continue
+				}
 			}
 			p.flush(b, &t, lvl)
 			p.armed = false
@@ -307,6 +312,29 @@ func (p *Parser) scan(b []byte, lvl int) {
 		p.pop(true)
 	}
 	p.overflow = 0 // openers beyond maxDepth inside this scan end with it
+}
+
+// ednBefore marks the bytes that may come before a keyword key of an EDN map
+// (Clojure's {:code 403, :error_code "…"}): its opening brace, a comma, a blank.
+var ednBefore = [256]bool{'{': true, ',': true, ' ': true, '\t': true, '\n': true}
+
+// ednPair reads the keyword key whose ':' is at i and the value after the one
+// blank that follows it, in an EDN map (Clojure's, as Metabase and ring-logger
+// print them: {:code 403, :message "…", :error_code "…"}), as keyValue reads a
+// key and its value. It returns where the tokenizer goes on, or 0 (not such a
+// key, not in a "{" frame: nothing done).
+func (p *Parser) ednPair(b []byte, i, lvl int) int {
+	ke := p.idx[lvl].wordEnd(i + 1)
+	if ke+1 >= len(b) || b[ke] != ' ' || blank[b[ke+1]] || class[b[ke+1]] == clSep || len(p.stack) == 0 || p.stack[len(p.stack)-1].open != '{' {
+		return 0
+	}
+	t := tok{has: true, s: i + 1, e: ke}
+	j, ok := p.keyValue(b, ke, &t, lvl)
+	if !ok {
+		return 0
+	}
+	p.armed = false
+	return j
 }
 
 // cutMidToken reports whether b, cut at its end, was cut inside a token: its
