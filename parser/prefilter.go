@@ -182,7 +182,7 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 		// "decode payload": no separator, no key — unless an EDN keyword
 		// (:error_code "…"), which a colon starts and a blank ends.
 		ws := end - wlen
-		return end < len(b) && b[end] == ' ' && ws > 0 && (b[ws-1] == ':' || b[ws-1] == '_' || b[ws-1] == '-') && ednKeyAt(b, end)
+		return ws > 0 && ednWordBefore[b[ws-1]] && end < len(b) && b[end] == ' ' && ednKeyAt(b, end)
 	}
 	if ws := end - wlen; ws == 0 || !keyByte[b[ws-1]] {
 		// The word is the whole key ("code":, status=): what classifyKey says
@@ -235,6 +235,11 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	// name, whatever follows it, when a "value" key comes later (attrOf).
 	return (sep && keyValueOK(b, end, j, kind)) || vk.after(b, end)
 }
+
+// ednWordBefore marks the bytes before "code" or "status" in an EDN keyword
+// of interest: its colon (:code), or the "_" or "-" of a longer one
+// (:error_code, :http-status).
+var ednWordBefore = [256]bool{':': true, '_': true, '-': true}
 
 // ednKeyAt: the key ending at end, before a blank, is an EDN map's keyword
 // (Clojure's {:code 403, :error_code "…"}: ednPair) of interest, and its value
