@@ -184,7 +184,7 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 		ws := end - wlen
 		return ws > 0 && ednWordBefore[b[ws-1]] && end < len(b) && b[end] == ' ' && ednKeyAt(b, end)
 	}
-	if ws := end - wlen; ws == 0 || !keyByte[b[ws-1]] {
+	if ws := end - wlen; ws == 0 || (!keyByte[b[ws-1]] && b[ws-1] != 0x1b) { // (an escape before: see colourSplit)
 		// The word is the whole key ("code":, status=): what classifyKey says
 		// of it, without the look-back.
 		return (sep && keyValueOK(b, end, j, wkind)) || vk.after(b, end)
@@ -225,8 +225,11 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 			}
 		}
 	}
-	if start > 0 && isKeyByte(b[start-1]) {
-		kind = kErr // a key longer than the look-back: let the tokenizer judge it
+	if start > 0 && (isKeyByte(b[start-1]) || ((b[start-1] == 0x1b || b[start-1] == '[') && colourSplit(b, start))) {
+		// A key longer than the look-back, or one a colour code splits
+		// ("\x1b[31merror\x1b[0m_code", which Parse reads again without its
+		// colours): let the tokenizer judge it.
+		kind = kErr
 	}
 	if kind != kErr && kind != kCode && kind != kStatus {
 		return false
@@ -256,6 +259,20 @@ func ednKeyAt(b []byte, end int) bool {
 	}
 	kind := classifyKey(b[start:end])
 	return (kind == kErr || kind == kCode || kind == kStatus) && keyValueOK(b, end, end, kind)
+}
+
+// colourSplit reports whether an escape sequence that ends at or after start
+// (inside the key that the look-back found there) follows a key byte: it
+// splits a word. Rare: not inlined.
+//
+//go:noinline
+func colourSplit(b []byte, start int) bool {
+	for k := start - 1; k > 0 && k >= start-ansiLookBack; k-- {
+		if b[k] == 0x1b {
+			return skipANSI(b, k) >= start && keyByte[b[k-1]]
+		}
+	}
+	return false
 }
 
 // keyValueOK checks the separator at j after the key ending at end, and the

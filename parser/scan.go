@@ -1387,7 +1387,13 @@ func bodyEndsString(b []byte, s, e int, loose bool) bool {
 	for k > s && b[k] == ' ' {
 		k--
 	}
-	return b[k] == ':' || b[k] == '=' || (k < o-1 && (loose || statusBefore(b, s, k)))
+	return b[k] == ':' || b[k] == '=' || (k < o-1 && (loose || statusBefore(b, s, k) || dashBefore(b, s, k)))
+}
+
+// dashBefore reports whether b[s:k+1] ends in a dash after a blank: LiteLLM's
+// "OpenAIException - {…}", as Google's ADK quotes it unescaped in an SSE frame.
+func dashBefore(b []byte, s, k int) bool {
+	return k-1 > s && b[k] == '-' && b[k-1] == ' '
 }
 
 // statusBefore reports whether b[s:k+1] ends in an HTTP status after a blank:
