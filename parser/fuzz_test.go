@@ -53,9 +53,12 @@ func parseUnfiltered(in []byte) Envelope {
 	if e.Kind == None && len(rec) > 0 {
 		e = taggedAccess(rec) // as Parse: an access line without keys, named by its tag
 	}
-	if e.Kind == None && bytes.IndexByte(rec, 0x1b) >= 0 {
+	var memo haproxyMemo
+	if e.Kind == None && bytes.IndexByte(rec, 0x1b) >= 0 && prefilter(rec, &memo) {
+		// As Parse: a record the pre-filter lets through, once more without
+		// its colour codes.
 		if plain := stripColours(nil, rec); len(plain) > 0 {
-			return parseUnfiltered(plain) // as Parse: once more without colour codes
+			return parseUnfiltered(plain)
 		}
 	}
 	return e

@@ -261,18 +261,26 @@ func ednKeyAt(b []byte, end int) bool {
 	return (kind == kErr || kind == kCode || kind == kStatus) && keyValueOK(b, end, end, kind)
 }
 
-// colourSplit reports whether an escape sequence that ends at or after start
-// (inside the key that the look-back found there) follows a key byte: it
-// splits a word. Rare: not inlined.
+// colourSplit reports whether escape sequences that end at or after start
+// (inside the key that the look-back found there), one or several in a row,
+// follow a key byte: they split a word. Rare: not inlined.
 //
 //go:noinline
 func colourSplit(b []byte, start int) bool {
-	for k := start - 1; k > 0 && k >= start-ansiLookBack; k-- {
-		if b[k] == 0x1b {
-			return skipANSI(b, k) >= start && keyByte[b[k-1]]
+	pos := start
+	for {
+		k := pos - 1
+		for k >= 0 && k >= pos-ansiLookBack && b[k] != 0x1b {
+			k--
 		}
+		if k <= 0 || k < pos-ansiLookBack || skipANSI(b, k) < pos {
+			return false
+		}
+		if keyByte[b[k-1]] {
+			return true
+		}
+		pos = k // another sequence may end right before this one
 	}
-	return false
 }
 
 // keyValueOK checks the separator at j after the key ending at end, and the
