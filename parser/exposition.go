@@ -5,24 +5,40 @@ package parser
 // as an exporter's /metrics page, a scrape or a log of one shows it): label
 // names, "=", double-quoted values (\" escaped), separated by commas (one may
 // end the list), then "}", blanks and a number. It returns the index after the
-// number, or 0. A sample counts errors; it reports none.
+// number, or 0. A sample counts errors; it reports none. Micrometer's
+// LoggingMeterRegistry writes its tags unquoted and a statistic after them
+// (secondme.client.errors{error_code=oauth2.token.invalid,status=401} count=1):
+// tag values without blanks, quotes, commas or braces, then blanks, a name,
+// "=" and a number.
 func expositionSample(b []byte, i int) int {
 	j := i + 1
+	unquoted := false
 	for j < len(b) && b[j] != '}' {
 		k := j
-		for k < len(b) && (isLetter(b[k]) || b[k] == '_' || (k > j && isDigit(b[k]))) {
+		for k < len(b) && (isLetter(b[k]) || b[k] == '_' || (k > j && (isDigit(b[k]) || b[k] == '.'))) {
 			k++
 		}
-		if k == j || k+1 >= len(b) || b[k] != '=' || b[k+1] != '"' {
+		if k == j || k+1 >= len(b) || b[k] != '=' {
 			return 0
 		}
-		for k += 2; k < len(b) && b[k] != '"'; k++ {
-			if b[k] == '\\' {
-				k++
+		if b[k+1] == '"' {
+			for k += 2; k < len(b) && b[k] != '"'; k++ {
+				if b[k] == '\\' {
+					k++
+				}
 			}
-		}
-		if k >= len(b) {
-			return 0
+			if k >= len(b) {
+				return 0
+			}
+		} else {
+			v := k + 1
+			for k = v; k < len(b) && b[k] != ',' && b[k] != '}' && b[k] != '"' && b[k] != '{' && class[b[k]] != clSpace; k++ {
+			}
+			if k == v || k >= len(b) || b[k] == '"' || b[k] == '{' || class[b[k]] == clSpace {
+				return 0
+			}
+			unquoted = true
+			k-- // at the value's last byte, as at a quoted value's closing quote
 		}
 		j = k + 1
 		if j < len(b) && b[j] == ',' {
@@ -41,6 +57,17 @@ func expositionSample(b []byte, i int) int {
 	}
 	if k == j {
 		return 0
+	}
+	if unquoted {
+		// A statistic: count=1, throughput=0.016667/s, mean=0.0207s.
+		n := k
+		for k < len(b) && isLetter(b[k]) {
+			k++
+		}
+		if k == n || k+1 >= len(b) || b[k] != '=' || !isDigit(b[k+1]) {
+			return 0
+		}
+		return k + 2
 	}
 	v := k
 	if k < len(b) && (b[k] == '-' || b[k] == '+') {
