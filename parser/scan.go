@@ -328,6 +328,11 @@ func (p *Parser) ednPair(b []byte, i, lvl int) int {
 	if ke+1 >= len(b) || b[ke] != ' ' || blank[b[ke+1]] || class[b[ke+1]] == clSep || len(p.stack) == 0 || p.stack[len(p.stack)-1].open != '{' {
 		return 0
 	}
+	if key := b[i+1 : ke]; mayClassify(key) {
+		if k := classifyName(key); (k == kErr || k == kCode || k == kStatus) && !ednKeyOK(key) {
+			return 0 // a keyword of interest the pre-filter does not read as one (ednKeyAt)
+		}
+	}
 	t := tok{has: true, s: i + 1, e: ke}
 	j, ok := p.keyValue(b, ke, &t, lvl)
 	if !ok {
@@ -336,6 +341,34 @@ func (p *Parser) ednPair(b []byte, i, lvl int) int {
 	p.armed = false
 	return j
 }
+
+// ednKeyOK reports whether an EDN keyword of interest reads as the pre-filter
+// reads one (ednKeyAt): key bytes only, within the look-back, ending in the
+// word "code" or "status" that is the whole keyword or follows '_' or '-'
+// (:code, :error_code, :http-status; not :errorCode).
+func ednKeyOK(key []byte) bool {
+	n := len(key)
+	if n > maxKeyLookBack {
+		return false
+	}
+	for _, c := range key {
+		if !keyByte[c] {
+			return false
+		}
+	}
+	w := 0
+	switch {
+	case n >= 6 && bytes.EqualFold(key[n-6:], wordStatus):
+		w = 6
+	case n >= 4 && bytes.EqualFold(key[n-4:], wordCode):
+		w = 4
+	default:
+		return false
+	}
+	return n == w || ednWordBefore[key[n-w-1]]
+}
+
+var wordCode, wordStatus = []byte("code"), []byte("status")
 
 // cutMidToken reports whether b, cut at its end, was cut inside a token: its
 // last byte, blanks aside, is none that ends a member or opens a value.
