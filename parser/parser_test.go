@@ -304,7 +304,7 @@ var shapes = map[string]struct {
 	"clojure edn map": {`2026-11-24 09:41:05,004 WARN driver.secondme :: API error {:code 403, :message "权限不足", :error_code "oauth2.scope.insufficient"}`,
 		errEnv("oauth2.scope.insufficient", 403)},
 	"ring-logger edn map":                       {`INFO ring.logger - {:request-method :get, :uri "/api/secondme/user/info", :status 401, :ring.logger/ms 12}`, response(401)},
-	"a camelCase edn keyword is not read": {`{:subCode "oauth2.token.expired", :code 401}`, none},
+	"a camelCase edn keyword is not read":       {`{:subCode "oauth2.token.expired", :code 401}`, none},
 	"a clojure keyword as a function is no key": {`(when (= "oauth2.token.expired" (:error_code body)) (refresh-token! client))`, none},
 	"nserror userinfo": {`Error Domain=SecondMeKit.APIError Code=401 "令牌已被撤销" UserInfo={error_code=oauth2.token.revoked, NSLocalizedDescription=令牌已被撤销}`,
 		errEnv("oauth2.token.revoked", 401)},
