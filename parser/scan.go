@@ -314,6 +314,19 @@ func (p *Parser) scan(b []byte, lvl int) {
 	p.overflow = 0 // openers beyond maxDepth inside this scan end with it
 }
 
+// firstItem returns v without its leading blanks, cut at its first blank or
+// comma: the first of the values nginx joins when a header is sent twice
+// ("oauth2.token.expired, oauth2.token.expired").
+func firstItem(v []byte) []byte {
+	v = trimBlank(v)
+	for i, c := range v {
+		if c == ',' || blank[c] {
+			return v[:i]
+		}
+	}
+	return v
+}
+
 // ednBefore marks the bytes that may come before a keyword key of an EDN map
 // (Clojure's {:code 403, :error_code "…"}): its opening brace, a comma, a blank.
 var ednBefore = [256]bool{'{': true, ',': true, ' ': true, '\t': true, '\n': true}
@@ -1080,7 +1093,7 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 		return
 	}
 	f.errSet, f.errBad, f.errTrunc = true, bad, trunc
-	f.errLike = bad && codeLike(trimBlank(v)) && p.knownModuleFold(v) // padded too: "oauth2.token.invalid "
+	f.errLike = bad && codeLike(firstItem(v)) && p.knownModuleFold(v) // padded or listed too: "oauth2.token.invalid ", "x.y.z, x.y.z"
 	f.errEnd = p.valEnd
 	f.errOff, f.errLen, f.errPrefix = int32(off), int32(len(v)), prefix
 }
