@@ -260,9 +260,10 @@ func (p *Parser) result(record []byte) Envelope {
 			}
 		}
 		return Envelope{Kind: Error, ErrorCode: code, Code: int(p.best.code)}
-	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record)):
+	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record) && !phpTraceFrame(record)):
 		// (A hex dump's text column, read as a string or not, is no cut:
-		// '{"code":401,"mes'. Nested, the string alone does not show it.)
+		// '{"code":401,"mes'. Nested, the string alone does not show it.
+		// Nor is an argument PHP's stack trace shortens.)
 		return Envelope{Kind: Malformed, Reason: p.bad.reason.reason(), Code: int(p.bad.code)}
 	case p.deepErr:
 		return Envelope{Kind: Malformed, Reason: ReasonTooDeep}

@@ -327,6 +327,26 @@ func firstItem(v []byte) []byte {
 	return v
 }
 
+// docExampleCode is the error code of the reference's example envelope: the
+// format's own placeholder, {module}.{resource}.{reason}.
+const docExampleCode = "module.resource.reason"
+
+// phpTraceFrame reports whether b is a frame of a PHP stack trace ("#0
+// /app/src/Client.php(54): Client->parse_error('{"code":500,"me...')"),
+// whose string arguments PHP shortens to 15 bytes and "...": a window of the
+// body, no body cut by a size limit. Asked only of a record cut inside a token.
+func phpTraceFrame(b []byte) bool {
+	i := skipBlank(b, 0)
+	if i+2 >= len(b) || b[i] != '#' || !isDigit(b[i+1]) {
+		return false
+	}
+	for i++; i < len(b) && isDigit(b[i]); i++ {
+	}
+	return i < len(b) && b[i] == ' ' && bytes.Contains(b[i:], phpShortened)
+}
+
+var phpShortened = []byte("...'")
+
 // ednBefore marks the bytes that may come before a keyword key of an EDN map
 // (Clojure's {:code 403, :error_code "…"}): its opening brace, a comma, a blank.
 var ednBefore = [256]bool{'{': true, ',': true, ' ': true, '\t': true, '\n': true}
@@ -1087,6 +1107,13 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 		p.arena = p.arena[:off+maxCodeStore]
 	}
 	v := p.arena[off:]
+	if len(v) == len(docExampleCode) && string(v) == docExampleCode {
+		// The reference's own example envelope ({"code": 400, "message":
+		// "错误描述", "error_code": "module.resource.reason"}), quoted from
+		// the documentation: no error.
+		p.arena = p.arena[:off]
+		return
+	}
 	bad := catalog.Validate(v) != nil
 	if f.errSet && bad {
 		p.arena = p.arena[:off]
