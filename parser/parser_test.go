@@ -295,6 +295,8 @@ var shapes = map[string]struct {
 		errEnv("secondme.stream.error", 500)},
 	"colour codes inside a key and a value, as s logs prints them": {"\x1b[36mc-6742f0a1\x1b[0m [\x1b[31merror\x1b[0m] call failed {\"code\":500,\"message\":\"流式响应错误\",\"\x1b[31merror\x1b[0m_code\":\"secondme.stream.\x1b[31merror\x1b[0m\"}",
 		errEnv("secondme.stream.error", 500)},
+	"statsd datagram":                          {`secondme.api.errors:1|c|#error_code:oauth2.token.revoked,code:401,env:prod`, none},
+	"dogstatsd datagram with a rate":           {`secondme.errors:1|c|@0.5|#env:prod,error_code:oauth2.token.expired,http_status:401`, none},
 	"micrometer logging registry":              {`i.m.c.i.logging.LoggingMeterRegistry : secondme.client.errors{error_code=oauth2.token.invalid,status=401} count=1`, none},
 	"micrometer timer":                         {`http.client.requests{client.name=api.secondme.io,error=none,method=GET,outcome=CLIENT_ERROR,status=401,uri=/x} throughput=0.2/s mean=0.087s`, none},
 	"a compact toString is no micrometer line": {`ApiError{code=401,error_code=oauth2.token.expired}`, errEnv("oauth2.token.expired", 401)},

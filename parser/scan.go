@@ -299,6 +299,12 @@ func (p *Parser) scan(b []byte, lvl int) {
 				p.endTok(b, &t, lvl)
 			}
 			p.armed = false
+			if c == '|' && i > 0 && isDigit(b[i-1]) {
+				if j := statsdTags(b, i); j > 0 {
+					i = j // name:1|c|#error_code:…,code:401: a count of errors, none itself
+					continue
+				}
+			}
 			i++
 		default: // clEsc
 			// A colour code is a blank: a pending key stays one (logrus's and
@@ -325,6 +331,39 @@ func firstItem(v []byte) []byte {
 		}
 	}
 	return v
+}
+
+// statsdTags reports whether the '|' at i, after a datagram's value, starts a
+// StatsD (DogStatsD) datagram's type, sample rate and tags
+// (secondme.errors:1|c|@0.5|#error_code:oauth2.token.expired,code:401): it
+// returns the index of the blank after the tags (or the end), else 0. A
+// datagram counts errors; it reports none, as a Prometheus sample does.
+func statsdTags(b []byte, i int) int {
+	j := i + 1
+	if j+1 >= len(b) {
+		return 0
+	}
+	switch b[j] {
+	case 'c', 'g', 'h', 's', 'd':
+		j++
+	case 'm':
+		if b[j+1] != 's' {
+			return 0
+		}
+		j += 2
+	default:
+		return 0
+	}
+	if j+1 < len(b) && b[j] == '|' && b[j+1] == '@' {
+		for j += 2; j < len(b) && (isDigit(b[j]) || b[j] == '.'); j++ {
+		}
+	}
+	if j+1 >= len(b) || b[j] != '|' || b[j+1] != '#' {
+		return 0
+	}
+	for j += 2; j < len(b) && !blank[b[j]] && b[j] != '"'; j++ {
+	}
+	return j
 }
 
 // docExampleCode is the error code of the reference's example envelope: the
