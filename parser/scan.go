@@ -907,7 +907,7 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 				kind = classifyKey(key)
 			}
 		}
-		if (kind == kErr || kind == kCode) && sqlOperand(b, t.s) {
+		if (kind == kErr || kind == kCode) && otherKeyContext(b, t.s, t.e) {
 			kind = kNone // WHERE error_code = 'oauth2.token.expired': a query, not a response
 		}
 	}
@@ -960,13 +960,54 @@ func (p *Parser) accessField(val []byte, v value) {
 	}
 }
 
-// sqlOperand reports whether the key starting at s is a column in an SQL
-// statement: after WHERE, AND, OR, SET, ON, WHEN, HAVING or NOT (upper case,
-// as ORMs and database logs print them) and a blank, its quote aside. Not
-// inlined: keyValue, which calls it, must stay small enough to be inlined in
-// scan's loop.
+// otherKeyContext reports whether the words before an error code or code key
+// (b[s:e]) make it no key of this record's response: a column in an SQL
+// statement, or the last of the words kubectl describe spells a resource's
+// lastErrorCode field in ("Last Error Code:", as otherError). Not inlined:
+// keyValue, which calls it, must stay small enough to be inlined in scan's
+// loop.
 //
 //go:noinline
+func otherKeyContext(b []byte, s, e int) bool {
+	return sqlOperand(b, s) || (e-s == 4 && spacedOtherError(b, s))
+}
+
+// spacedOtherError reports whether the four-byte key at s ("Code") is the last
+// word of "Last Error Code", "Previous Error Code", "Expected Error Code" (any
+// case, one blank between the words).
+func spacedOtherError(b []byte, s int) bool {
+	if s < 7 || b[s-1] != ' ' {
+		return false
+	}
+	es := s - 1
+	for es > 0 && isLetter(b[es-1]) {
+		es--
+	}
+	if !bytes.EqualFold(b[es:s-1], []byte("error")) || es < 2 || b[es-1] != ' ' {
+		return false
+	}
+	ws := es - 1
+	for ws > 0 && es-1-ws < 8 && isLetter(b[ws-1]) {
+		ws--
+	}
+	var low [8]byte
+	w := b[ws : es-1]
+	if len(w) > len(low) || (ws > 0 && isLetter(b[ws-1])) {
+		return false
+	}
+	for i, c := range w {
+		low[i] = c | 0x20
+	}
+	switch string(low[:len(w)]) {
+	case "last", "prev", "previous", "expected":
+		return true
+	}
+	return false
+}
+
+// sqlOperand reports whether the key starting at s is a column in an SQL
+// statement: after WHERE, AND, OR, SET, ON, WHEN, HAVING or NOT (upper case,
+// as ORMs and database logs print them) and a blank, its quote aside.
 func sqlOperand(b []byte, s int) bool {
 	if s > 0 && (b[s-1] == '"' || b[s-1] == '`') {
 		s--
