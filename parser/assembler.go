@@ -74,7 +74,7 @@ func (a *Assembler) Add(line []byte, emit func(record []byte)) {
 }
 
 // mayStart: the first or last byte of line is one a record other than an
-// unbalanced "{" needs (print_r's "Array", var_export's "array (", an HTTP
+// unbalanced "{" needs (print_r's "Array" or "Object", var_export's "array (", an HTTP
 // status line, a separator at the end), or a blank or colour code (mitmdump's
 // and HTTPie's status lines: add looks past them).
 func mayStart(line []byte) bool {
@@ -167,7 +167,7 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 			return
 		}
 		switch phpDump(line) {
-		case 'y': // print_r: "Array", then "(" on a line of its own
+		case 'y': // print_r: "Array" (or "… Object"), then "(" on a line of its own
 			a.start(line, 0)
 			a.paren, a.wantOpen = true, true
 			return
@@ -359,7 +359,9 @@ func (a *Assembler) delta(line []byte) int {
 }
 
 // phpDump reports how line starts a PHP dump: 'y' for a line ending in the word
-// "Array" (print_r), '(' for one ending in "array (" (var_export), 0 for neither.
+// "Array" or "Object" (print_r: an array, or an object such as json_decode's
+// "stdClass Object"), '(' for one ending in "array (" (var_export), 0 for
+// neither.
 func phpDump(line []byte) byte {
 	e := blankEnd(line)
 	if e == 0 {
@@ -369,6 +371,10 @@ func phpDump(line []byte) byte {
 	switch line[e-1] {
 	case 'y':
 		if endsWord(line[:e], "Array") {
+			return 'y'
+		}
+	case 't':
+		if endsWord(line[:e], "Object") {
 			return 'y'
 		}
 	case '(':
@@ -570,8 +576,9 @@ func emptyHTTPLine(line []byte) bool {
 }
 
 // endByte marks the bytes a line ending in a separator may end with (blanks
-// after it), and those of print_r's "Array" and var_export's "array (".
-var endByte = [256]bool{':': true, '=': true, ' ': true, '\t': true, '\r': true, 'y': true, '(': true}
+// after it), and those of print_r's "Array" and "Object" and var_export's
+// "array (".
+var endByte = [256]bool{':': true, '=': true, ' ': true, '\t': true, '\r': true, 'y': true, '(': true, 't': true}
 
 // endsInSeparator reports whether line ends in a key's separator, "body=" or
 // "response:", trailing blanks aside: a line whose value may start on the next.

@@ -240,9 +240,15 @@ func TestAssembler(t *testing.T) {
 			want: []string{"[2026-11-24 10:00:00] production.ERROR: SecondMe API error Array\n(\n    [code] => 401\n    [body] => Array\n        (\n            [error_code] => oauth2.token.expired\n        )\n\n)",
 				"[2026-11-24 10:00:01] next"},
 		},
+		"php print_r of an object": {
+			lines: []string{"  [local_secondmetutor] submission 48217: unexpected response:", "stdClass Object", "(", "    [code] => 403",
+				"    [data] => stdClass Object", "        (", "            [id] => 7", "        )", "", "    [error_code] => secondme.session.unauthorized", ")", "next"},
+			want: []string{"  [local_secondmetutor] submission 48217: unexpected response:",
+				"stdClass Object\n(\n    [code] => 403\n    [data] => stdClass Object\n        (\n            [id] => 7\n        )\n\n    [error_code] => secondme.session.unauthorized\n)", "next"},
+		},
 		"a line ending in Array without a dump": {
-			lines: []string{"got an empty Array", "next line", "MyArray", "x"},
-			want:  []string{"got an empty Array", "next line", "MyArray", "x"},
+			lines: []string{"got an empty Array", "next line", "MyArray", "x", "a DataObject", "y", "an Object", "z"},
+			want:  []string{"got an empty Array", "next line", "MyArray", "x", "a DataObject", "y", "an Object", "z"},
 		},
 		"php var_export": {
 			lines: []string{"array (", "  'code' => 0,", "  'data' => ", "  array (", "    'id' => 1,", "  ),", ")", "after"},

@@ -1049,12 +1049,24 @@ func (p *Parser) keyOf(kind keyKind, key []byte, vk vkind, val []byte, str, trun
 			p.arrErr, p.arrPrefix = true, keyPrefix(key) // checked by the push that follows
 			return
 		}
+		if len(val) > 0 && (isDigit(val[0]) || val[0] == ' ') && otherNumeric(key, val) {
+			return
+		}
 	}
 	var prefix uint32
 	if kind == kErr || kind == kCode {
 		prefix = keyPrefix(key)
 	}
 	p.keyIn(f, kind, prefix, kind == kMsg && key[len(key)-1]|0x20 == 'a', vk, val, str, trunc)
+}
+
+// otherNumeric reports whether an error key spelled without a separator
+// (errorCode, subCode) holds a number: another scheme's code (PlayFab's
+// "errorCode":1074 beside its "code":401), not a broken error code. Under
+// error_code or sub_code a number beside an HTTP status code is a broken one
+// (setErr, judge).
+func otherNumeric(key, val []byte) bool {
+	return allDigits(trimBlank(val)) && bytes.IndexByte(key, '_') < 0 && bytes.IndexByte(key, '-') < 0
 }
 
 // keyIn records in f a key of kind with value val; prefix is the key's group
@@ -1159,7 +1171,7 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 		// Blanks inside the quotes break the grammar ("oauth2.token.revoked  ",
 		// a CHAR column's padding), but a blank or numeric value is still no
 		// error code at all.
-		if t := trimBlank(val); !plausibleErrValue(t) {
+		if t := trimBlank(val); !errValue(t) {
 			f.errEmpty = f.errEmpty || len(t) == 0
 			return
 		}
@@ -1170,7 +1182,7 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 				val = val[:len(val)-1] // "failed with error_code=oauth2.token.expired."
 			}
 		}
-		if !plausibleErrValue(val) {
+		if !errValue(val) {
 			return
 		}
 	}
@@ -1245,7 +1257,14 @@ func (p *Parser) namesError(v []byte) bool {
 // that starts with punctuation ("&", "{…" as text) once quotes are skipped — the
 // pre-filter's rule too, which it must not be stricter than.
 func plausibleErrValue(v []byte) bool {
-	if isAbsentValue(v) || allDigits(v) {
+	return !allDigits(v) && errValue(v)
+}
+
+// errValue: a value under an error key that may be an error code, or another
+// scheme's numeric code (setErr keeps it: beside an HTTP status code it is a
+// broken error code, judge); 0 is no error.
+func errValue(v []byte) bool {
+	if isAbsentValue(v) || (len(v) == 1 && v[0] == '0') {
 		return false
 	}
 	j := skipQuoteBlank(v, 0)
