@@ -1020,6 +1020,9 @@ func sqlOperand(b []byte, s int) bool {
 	for k > 0 && e-k < 7 && b[k-1] >= 'A' && b[k-1] <= 'Z' {
 		k--
 	}
+	if k == e && k > 0 && b[k-1] == ',' {
+		return setListColumn(b, k-1)
+	}
 	if e == s || k == e || e-k > 6 || (k > 0 && b[k-1] != ' ' && b[k-1] != '(' && b[k-1] != '\n') {
 		return false
 	}
@@ -1028,6 +1031,15 @@ func sqlOperand(b []byte, s int) bool {
 		return true
 	}
 	return false
+}
+
+// setListColumn reports whether the comma at c separates two columns of an SQL
+// UPDATE's SET list (UPDATE t SET status='failed', error_code='…', code=500):
+// an upper-case " SET " after an "UPDATE " in the 256 bytes before it.
+func setListColumn(b []byte, c int) bool {
+	w := b[max(0, c-256):c]
+	i := bytes.LastIndex(w, []byte(" SET "))
+	return i > 0 && bytes.Contains(w[:i], []byte("UPDATE "))
 }
 
 // keyOf records a key of interest in the current frame.
