@@ -456,9 +456,24 @@ func cutMidToken(b []byte) bool {
 	case ',', '{', '[', ':', '}':
 		return false
 	case ']': // but API Gateway's execution log marks its cuts: "… [TRUNCATED]"
-		return bytes.HasSuffix(b[:e], truncatedMark)
+		return bytes.HasSuffix(b[:e], truncatedMark) || springCut(b[:e])
 	}
 	return true
+}
+
+// springCut reports whether b ends as Spring's RestTemplate (5.2) ends the body
+// it shortens in an exception's message: "[<200 characters>... (431 bytes)]".
+func springCut(b []byte) bool {
+	const tail = " bytes)]"
+	if !bytes.HasSuffix(b, []byte(tail)) {
+		return false
+	}
+	i := len(b) - len(tail)
+	d := i
+	for d > 0 && isDigit(b[d-1]) {
+		d--
+	}
+	return d < i && bytes.HasSuffix(b[:d], []byte("... ("))
 }
 
 var truncatedMark = []byte("[TRUNCATED]")
