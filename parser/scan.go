@@ -922,7 +922,7 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 				kind = classifyKey(key)
 			}
 		}
-		if (kind == kErr || kind == kCode) && otherKeyContext(b, t.s, t.e) {
+		if (kind == kErr || kind == kCode) && otherKeyContext(b, t.s, t.e, b[i]) {
 			kind = kNone // WHERE error_code = 'oauth2.token.expired': a query, not a response
 		}
 	}
@@ -976,15 +976,15 @@ func (p *Parser) accessField(val []byte, v value) {
 }
 
 // otherKeyContext reports whether the words before an error code or code key
-// (b[s:e]) make it no key of this record's response: a column in an SQL
+// (b[s:e], its separator sep) make it no key of this record's response: a column in an SQL
 // statement, or the last of the words kubectl describe spells a resource's
 // lastErrorCode field in ("Last Error Code:", as otherError). Not inlined:
 // keyValue, which calls it, must stay small enough to be inlined in scan's
 // loop.
 //
 //go:noinline
-func otherKeyContext(b []byte, s, e int) bool {
-	return sqlOperand(b, s) || (e-s == 4 && spacedOtherError(b, s))
+func otherKeyContext(b []byte, s, e int, sep byte) bool {
+	return sqlOperand(b, s, sep == '=') || (e-s == 4 && spacedOtherError(b, s))
 }
 
 // spacedOtherError reports whether the four-byte key at s ("Code") is the last
@@ -1022,8 +1022,10 @@ func spacedOtherError(b []byte, s int) bool {
 
 // sqlOperand reports whether the key starting at s is a column in an SQL
 // statement: after WHERE, AND, OR, SET, ON, WHEN, HAVING or NOT (upper case,
-// as ORMs and database logs print them) and a blank, its quote aside.
-func sqlOperand(b []byte, s int) bool {
+// as ORMs and database logs print them) and a blank, its quote aside, or,
+// assigned (eq: its separator is "="), after a comma and a string literal of a
+// SET list.
+func sqlOperand(b []byte, s int, eq bool) bool {
 	if s > 0 && (b[s-1] == '"' || b[s-1] == '`') {
 		s--
 	}
@@ -1035,8 +1037,8 @@ func sqlOperand(b []byte, s int) bool {
 	for k > 0 && e-k < 7 && b[k-1] >= 'A' && b[k-1] <= 'Z' {
 		k--
 	}
-	if k == e && k > 0 && b[k-1] == ',' {
-		return setListColumn(b, k-1)
+	if k == e && k > 1 && b[k-1] == ',' {
+		return eq && b[k-2] == '\'' && setListColumn(b, k-1)
 	}
 	if e == s || k == e || e-k > 6 || (k > 0 && b[k-1] != ' ' && b[k-1] != '(' && b[k-1] != '\n') {
 		return false
@@ -1048,13 +1050,14 @@ func sqlOperand(b []byte, s int) bool {
 	return false
 }
 
-// setListColumn reports whether the comma at c separates two columns of an SQL
-// UPDATE's SET list (UPDATE t SET status='failed', error_code='…', code=500):
-// an upper-case " SET " after an "UPDATE " in the 256 bytes before it.
+// setListColumn reports whether the comma at c, after a quoted literal,
+// separates two columns of an SQL UPDATE's SET list (UPDATE t SET
+// status='failed', error_code='…', code=500): an upper-case " SET " after an
+// "UPDATE " in the 256 bytes before it.
 func setListColumn(b []byte, c int) bool {
 	w := b[max(0, c-256):c]
-	i := bytes.LastIndex(w, []byte(" SET "))
-	return i > 0 && bytes.Contains(w[:i], []byte("UPDATE "))
+	u := bytes.Index(w, []byte("UPDATE "))
+	return u >= 0 && bytes.Contains(w[u+6:], []byte(" SET "))
 }
 
 // keyOf records a key of interest in the current frame.
