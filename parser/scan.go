@@ -989,7 +989,8 @@ func otherKeyContext(b []byte, s, e int, sep byte) bool {
 
 // spacedOtherError reports whether the four-byte key at s ("Code") is the last
 // word of "Last Error Code", "Previous Error Code", "Expected Error Code" (any
-// case, one blank between the words).
+// case, one blank between the words): otherError's words, matched whole here
+// ("Unexpected Error Code" is this record's).
 func spacedOtherError(b []byte, s int) bool {
 	if s < 7 || b[s-1] != ' ' {
 		return false
@@ -1199,8 +1200,9 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 	}
 	if str {
 		// Blanks inside the quotes break the grammar ("oauth2.token.revoked  ",
-		// a CHAR column's padding), but a blank or numeric value is still no
-		// error code at all.
+		// a CHAR column's padding), but a blank value is still no error code
+		// at all (a number is kept: beside an HTTP status code it is a broken
+		// one).
 		if t := trimBlank(val); !errValue(t) {
 			f.errEmpty = f.errEmpty || len(t) == 0
 			return
