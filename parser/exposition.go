@@ -9,7 +9,9 @@ package parser
 // LoggingMeterRegistry writes its tags unquoted and a statistic after them
 // (secondme.client.errors{error_code=oauth2.token.invalid,status=401} count=1):
 // tag values without blanks, quotes, commas or braces, then blanks, a name,
-// "=" and a number.
+// "=" and a number; a statistic may follow quoted labels too. Quoted labels may also end a PromQL selector (followed by
+// "[" or ")": it returns the index of that byte) or go-ethereum's
+// name{…}=1.
 func expositionSample(b []byte, i int) int {
 	j := i + 1
 	unquoted := false
@@ -51,6 +53,22 @@ func expositionSample(b []byte, i int) int {
 		return 0 // no labels (a Java toString's name{}), or no closing brace
 	}
 	j++
+	if !unquoted && j < len(b) {
+		switch {
+		case b[j] == '[' || b[j] == ')':
+			// A PromQL selector (an alerting rule's expr, a query a log
+			// shows): rate(name{error_code="…"}[5m]), sum(name{…}) — errors
+			// asked about, none itself.
+			return j
+		case b[j] == '=' && j+1 < len(b) && isDigit(b[j+1]):
+			// go-ethereum's metrics line: name{error_code="…"}=1.
+			k := j + 1
+			for k < len(b) && (isDigit(b[k]) || b[k] == '.') {
+				k++
+			}
+			return k
+		}
+	}
 	k := j
 	for k < len(b) && (b[k] == ' ' || b[k] == '\t') {
 		k++
@@ -58,8 +76,9 @@ func expositionSample(b []byte, i int) int {
 	if k == j {
 		return 0
 	}
-	if unquoted {
-		// A statistic: count=1, throughput=0.016667/s, mean=0.0207s.
+	if unquoted || (k < len(b) && isLetter(b[k])) {
+		// A statistic: count=1, throughput=0.016667/s, mean=0.0207s (after
+		// quoted tags too: name{status="401",route="/user"} count=12).
 		n := k
 		for k < len(b) && isLetter(b[k]) {
 			k++

@@ -245,8 +245,8 @@ func (p *Parser) result(record []byte) Envelope {
 			p.best.code = int32(dumpStatus(record))
 		}
 		val := p.arena[p.best.off : p.best.off+p.best.n]
-		if p.best.rank == 1 && p.best.code == 0 && headerLineAlone(record, val) {
-			return Envelope{} // see headerLineAlone
+		if p.best.code == 0 && (p.best.rank == 1 && headerLineAlone(record, val) || alertNotice(record)) {
+			return Envelope{} // see headerLineAlone, alertNotice
 		}
 		var code string
 		if e, ok := p.cat.LookupBytes(val); ok {
@@ -293,6 +293,19 @@ func dumpStatus(record []byte) int {
 
 // wireHeaderEnd ends a header line in Apache HttpClient's wire log.
 var wireHeaderEnd = []byte(`[\r][\n]"`)
+
+// alertNotice reports whether record is an alert's notification, as
+// Alertmanager's receivers and the bots behind them log it: a subject
+// ("[FIRING:1] SecondMeTokenExpiredSpike (error_code=oauth2.token.expired
+// severity=page)", "[RESOLVED] …") or a webhook payload's alert
+// ("alertname":…). Its labels name the errors an alert counts, none of its
+// own: counting them would count each alert about an error as one more. Only
+// an error code with no code beside it is looked at (alert labels carry none;
+// a bot's own failed call logs its response's code).
+func alertNotice(record []byte) bool {
+	return bytes.Contains(record, []byte("[FIRING:")) || bytes.Contains(record, []byte("[RESOLVED]")) ||
+		bytes.Contains(record, []byte("alertname"))
+}
 
 // headerLineAlone reports whether record is one response header line naming
 // the error code val, and nothing after it: "< x-error-code: oauth2.token.expired",

@@ -274,8 +274,23 @@ var shapes = map[string]struct {
 	"django sql set list":          {`(0.001) UPDATE "offer_draft" SET "status" = 'failed', "error_code" = 'oauth2.scope.insufficient',"code" = 403 WHERE "id" = 7`, none},
 	"python dict after set":        {`SET cache: {'key': 'k', 'code': 401, 'error_code': 'oauth2.token.expired'}`, errEnv("oauth2.token.expired", 401)},
 	"sql update":                   {`Executing (default): UPDATE "sessions" SET "error_code"='secondme.session.not_found',"code"=404 WHERE "id" = 's_1'`, none},
-	"go-chi request logger":        {`2025/03/14 10:40:05 "GET http://notes.internal/api/shades HTTP/1.1" from 10.42.2.17:51822 - 401 412B in 563.9ms`, response(401)},
-	"alipay hyphenated sub_code":   {`{"error_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-app-id"}}`, none},
+	// Lower-case SQL, as Hibernate and most ORMs print it: " = " after the column.
+	"hibernate sql":         {`DEBUG org.hibernate.SQL : select e.error_code, count(*) from call_log e where e.code = 401 and e.error_code = 'oauth2.token.expired' group by e.error_code`, none},
+	"lower-case sql quoted": {`statement: select id from t where "error_code" = 'oauth2.token.expired'`, none},
+	"and in prose":          {`failed and error_code=oauth2.token.expired code=401`, errEnv("oauth2.token.expired", 401)},
+	"abap condition":        {`>>>>>     IF ls_response-error_code = 'oauth2.token.expired'.`, none},
+	// An error code's value computed by an expression: a name in code.
+	"dataweave expression":   {`message: {status: attributes.statusCode, error_code: attributes.headers['x-secondme-error-code']}`, none},
+	"python subscript":       {`error_code = resp.json()["error_code"]`, none},
+	"call after the value":   {`error_code: err.response.get_code(1) code=401`, none},
+	"a value then a bracket": {`error_code=oauth2.token.expired [retry 2] code=401`, errEnv("oauth2.token.expired", 401)},
+	// An alert's notification names the errors it counts, none of its own.
+	"alertmanager subject":       {`[FIRING:1] SecondMeTokenExpiredSpike (error_code=oauth2.token.expired service=audience-sync severity=page)`, none},
+	"alertmanager resolved":      {`2026-11-24 10:05:00 INFO notify: [RESOLVED] SecondMeAuthErrors (error_code=oauth2.token.expired)`, none},
+	"alert webhook payload":      {`{"status":"firing","labels":{"alertname":"SecondMeAuthErrors","error_code":"oauth2.token.expired","severity":"warning"}}`, none},
+	"alert bot's own error":      {`[FIRING:1] X: posting the summary failed: {"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"go-chi request logger":      {`2025/03/14 10:40:05 "GET http://notes.internal/api/shades HTTP/1.1" from 10.42.2.17:51822 - 401 412B in 563.9ms`, response(401)},
+	"alipay hyphenated sub_code": {`{"error_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-app-id"}}`, none},
 	// PHP var_dump, as Monolog writes it on one line, and Xdebug's form.
 	"php var_dump": {`[2025-03-14 10:21:30] local.DEBUG: array(3) { ["code"]=> int(400) ["message"]=> string(21) "x" ["error_code"]=> string(20) "apikey.scope.invalid" }`,
 		errEnv("apikey.scope.invalid", 400)},
@@ -430,6 +445,10 @@ var shapes = map[string]struct {
 	"prometheus sample after a prefix": {`[2026-11-24 10:55:07.550] [metrics] [info] secondme_requests_total{code="401",error_code="oauth2.token.expired"} 17 1714528800000`, none},
 	"micrometer sample":                {`http_server_requests_seconds_count{method="POST",outcome="CLIENT_ERROR",status="401",uri="/x/{id}",} 17.0`, none},
 	"prometheus sample in a string":    {`{"msg":"scrape: secondme_api_errors_total{error_code=\"oauth2.token.expired\",code=\"401\"} 17"}`, none},
+	"promql range selector":            {`expr: sum(rate(secondme_errors_total{error_code="connection.error"}[5m])) by (code) > 1`, none},
+	"promql aggregation":               {`query: sum(secondme_errors_total{error_code="connection.error",code="503"}) > 1`, none},
+	"quoted tags, a statistic":         {`secondme-sapi http.requests{status="401",route="/user"} count=12 mean_ms=231.4`, none},
+	"geth metrics line":                {`INFO [11-24|10:02:00.000] Metrics    secondme_errors_total{error_code="oauth2.token.invalid"}=1 rpc_errors=3`, none},
 	// Not samples: no value after the labels, a Java toString.
 	"labels without a value":    {`x{error_code="oauth2.token.expired",code="401"}`, errEnv("oauth2.token.expired", 401)},
 	"java toString with braces": {`ApiError{code=401, message='x', errorCode='oauth2.token.expired'}`, errEnv("oauth2.token.expired", 401)},

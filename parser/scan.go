@@ -922,7 +922,7 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 				kind = classifyKey(key)
 			}
 		}
-		if (kind == kErr || kind == kCode) && otherKeyContext(b, t.s, t.e, b[i]) {
+		if (kind == kErr || kind == kCode) && otherKeyContext(b, t.s, t.e, b[i], kind == kErr && v.vk == vBare, v.e) {
 			kind = kNone // WHERE error_code = 'oauth2.token.expired': a query, not a response
 		}
 	}
@@ -975,16 +975,55 @@ func (p *Parser) accessField(val []byte, v value) {
 	}
 }
 
-// otherKeyContext reports whether the words before an error code or code key
-// (b[s:e], its separator sep) make it no key of this record's response: a column in an SQL
-// statement, or the last of the words kubectl describe spells a resource's
-// lastErrorCode field in ("Last Error Code:", as otherError). Not inlined:
-// keyValue, which calls it, must stay small enough to be inlined in scan's
-// loop.
+// otherKeyContext reports whether the words around an error code or code key
+// (b[s:e], its separator sep) make it no key of this record's response: a
+// column in an SQL statement, the last of the words kubectl describe spells a
+// resource's lastErrorCode field in ("Last Error Code:", as otherError), or,
+// for an error code's bare value ending at ve (bare), an expression that
+// computes one (error_code: attributes.headers['x-error-code'], error_code =
+// resp.json()["error_code"]): a value directly followed by a call or an index
+// (a quote or a key's byte after its "[", unlike the "[\r][\n]" Apache
+// HttpClient's wire log ends a header line with) is a name in code, not a
+// code. Not inlined: keyValue, which calls it, must stay small enough to be
+// inlined in scan's loop.
 //
 //go:noinline
-func otherKeyContext(b []byte, s, e int, sep byte) bool {
-	return sqlOperand(b, s, sep == '=') || (e-s == 4 && spacedOtherError(b, s))
+func otherKeyContext(b []byte, s, e int, sep byte, bare bool, ve int) bool {
+	return sqlOperand(b, s, sep == '=') || (e-s == 4 && spacedOtherError(b, s)) ||
+		(bare && ve+1 < len(b) && (b[ve] == '(' || b[ve] == '[' && (keyByte[b[ve+1]] || b[ve+1] == '\'' || b[ve+1] == '"'))) ||
+		(e+3 < len(b) && (b[e+1] == '=' || b[e+2] == '=') && lowerSQLOperand(b, s, e))
+}
+
+// lowerSQLOperand reports whether the key b[s:e] is a column after a lower-case
+// SQL keyword, as Hibernate and most ORMs print their statements (where
+// e.error_code = 'oauth2.token.expired' and e.code = 401): the keyword and one
+// blank before it (its quote aside), " = " after it. Upper-case keywords need
+// no spaced "=" (sqlOperand); lower-case ones are also words of prose.
+func lowerSQLOperand(b []byte, s, e int) bool {
+	if e < len(b) && (b[e] == '"' || b[e] == '`') {
+		e++
+	}
+	if e+3 > len(b) || b[e] != ' ' || b[e+1] != '=' || b[e+2] != ' ' {
+		return false
+	}
+	if s > 0 && (b[s-1] == '"' || b[s-1] == '`') {
+		s--
+	}
+	if s < 2 || b[s-1] != ' ' {
+		return false
+	}
+	k := s - 1
+	for k > 0 && s-1-k < 7 && b[k-1] >= 'a' && b[k-1] <= 'z' {
+		k--
+	}
+	if k > 0 && b[k-1] != ' ' && b[k-1] != '(' && b[k-1] != '\n' {
+		return false
+	}
+	switch string(b[k : s-1]) {
+	case "where", "and", "or", "set", "on", "when", "having", "not":
+		return true
+	}
+	return false
 }
 
 // spacedOtherError reports whether the four-byte key at s ("Code") is the last
@@ -1023,7 +1062,9 @@ func spacedOtherError(b []byte, s int) bool {
 
 // sqlOperand reports whether the key starting at s is a column in an SQL
 // statement: after WHERE, AND, OR, SET, ON, WHEN, HAVING or NOT (upper case,
-// as ORMs and database logs print them) and a blank, its quote aside, or,
+// as ORMs and database logs print them) and a blank, its quote aside — or a
+// field in the condition of code that a dump quotes (ABAP's IF
+// ls_response-error_code = '…', ELSEIF) —, or,
 // assigned (eq: its separator is "="), after a comma and a string literal of a
 // SET list.
 func sqlOperand(b []byte, s int, eq bool) bool {
@@ -1045,7 +1086,7 @@ func sqlOperand(b []byte, s int, eq bool) bool {
 		return false
 	}
 	switch string(b[k:e]) {
-	case "WHERE", "AND", "OR", "SET", "ON", "WHEN", "HAVING", "NOT":
+	case "WHERE", "AND", "OR", "SET", "ON", "WHEN", "HAVING", "NOT", "IF", "ELSEIF":
 		return true
 	}
 	return false
