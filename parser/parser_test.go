@@ -285,9 +285,12 @@ var shapes = map[string]struct {
 	"call after the value":   {`error_code: err.response.get_code(1) code=401`, none},
 	"a value then a bracket": {`error_code=oauth2.token.expired [retry 2] code=401`, errEnv("oauth2.token.expired", 401)},
 	// An alert's notification names the errors it counts, none of its own.
-	"alertmanager subject":       {`[FIRING:1] SecondMeTokenExpiredSpike (error_code=oauth2.token.expired service=audience-sync severity=page)`, none},
-	"alertmanager resolved":      {`2026-11-24 10:05:00 INFO notify: [RESOLVED] SecondMeAuthErrors (error_code=oauth2.token.expired)`, none},
-	"alert webhook payload":      {`{"status":"firing","labels":{"alertname":"SecondMeAuthErrors","error_code":"oauth2.token.expired","severity":"warning"}}`, none},
+	"alertmanager subject":  {`[FIRING:1] SecondMeTokenExpiredSpike (error_code=oauth2.token.expired service=audience-sync severity=page)`, none},
+	"alertmanager resolved": {`2026-11-24 10:05:00 INFO notify: [RESOLVED] SecondMeAuthErrors (error_code=oauth2.token.expired)`, none},
+	"alert webhook payload": {`{"status":"firing","labels":{"alertname":"SecondMeAuthErrors","error_code":"oauth2.token.expired","severity":"warning"}}`, none},
+	// A request line's query names what was asked for; the status is the response.
+	"query of a request line":    {`10.42.5.2 - - [24/Nov/2026:09:13:02 +0000] "GET /admin/ai-calls?error_code=oauth2.token.expired&code=401 HTTP/1.1" 200 18211 "-" "Mozilla/5.0"`, response(200)},
+	"query of a json request":    {`{"request":"GET /admin/errors?error_code=oauth2.token.expired&code=401 HTTP/1.1","status":200}`, response(200)},
 	"alert bot's own error":      {`[FIRING:1] X: posting the summary failed: {"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
 	"go-chi request logger":      {`2025/03/14 10:40:05 "GET http://notes.internal/api/shades HTTP/1.1" from 10.42.2.17:51822 - 401 412B in 563.9ms`, response(401)},
 	"alipay hyphenated sub_code": {`{"error_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-app-id"}}`, none},
@@ -448,6 +451,7 @@ var shapes = map[string]struct {
 	"promql range selector":            {`expr: sum(rate(secondme_errors_total{error_code="connection.error"}[5m])) by (code) > 1`, none},
 	"promql aggregation":               {`query: sum(secondme_errors_total{error_code="connection.error",code="503"}) > 1`, none},
 	"quoted tags, a statistic":         {`secondme-sapi http.requests{status="401",route="/user"} count=12 mean_ms=231.4`, none},
+	"slf4j reporter":                   {`INFO c.a.t.metrics.Slf4jReporter [] - secondme.errors{error_code=oauth2.token.revoked,code=401}: count=1 m1_rate=0.016`, none},
 	"geth metrics line":                {`INFO [11-24|10:02:00.000] Metrics    secondme_errors_total{error_code="oauth2.token.invalid"}=1 rpc_errors=3`, none},
 	// Not samples: no value after the labels, a Java toString.
 	"labels without a value":    {`x{error_code="oauth2.token.expired",code="401"}`, errEnv("oauth2.token.expired", 401)},

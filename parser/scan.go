@@ -1530,8 +1530,12 @@ func isRequestLine(s []byte) bool {
 
 // recurse parses the decoded content of a string as a record nested in the
 // current frame (JSON in a JSON string, a logfmt message inside a JSON log...).
+//
+// A request line ("GET /admin/errors?error_code=…&code=401 HTTP/1.1", an
+// access line's or a JSON log's "request") is not read: its query names what
+// was asked for, and the response is the access line's status.
 func (p *Parser) recurse(raw []byte, lvl int) {
-	if p.tooDeep(lvl, raw) {
+	if p.tooDeep(lvl, raw) || isRequestLine(raw) {
 		return
 	}
 	dst := unescapeAppend(p.scratch[lvl+1][:0], raw)
