@@ -289,8 +289,11 @@ var shapes = map[string]struct {
 	"alertmanager resolved": {`2026-11-24 10:05:00 INFO notify: [RESOLVED] SecondMeAuthErrors (error_code=oauth2.token.expired)`, none},
 	"alert webhook payload": {`{"status":"firing","labels":{"alertname":"SecondMeAuthErrors","error_code":"oauth2.token.expired","severity":"warning"}}`, none},
 	// A request line's query names what was asked for; the status is the response.
-	"query of a request line":    {`10.42.5.2 - - [24/Nov/2026:09:13:02 +0000] "GET /admin/ai-calls?error_code=oauth2.token.expired&code=401 HTTP/1.1" 200 18211 "-" "Mozilla/5.0"`, response(200)},
-	"query of a json request":    {`{"request":"GET /admin/errors?error_code=oauth2.token.expired&code=401 HTTP/1.1","status":200}`, response(200)},
+	"query of a request line": {`10.42.5.2 - - [24/Nov/2026:09:13:02 +0000] "GET /admin/ai-calls?error_code=oauth2.token.expired&code=401 HTTP/1.1" 200 18211 "-" "Mozilla/5.0"`, response(200)},
+	"query of a json request": {`{"request":"GET /admin/errors?error_code=oauth2.token.expired&code=401 HTTP/1.1","status":200}`, response(200)},
+	// A code of SecondMe's shape broken only by a digit leading its module.
+	"digit-led module":           {`{"message":"two-factor code invalid","error_code":"2fa.code.invalid"}`, bad(ReasonBadErrorCode, 0)},
+	"a status then a reason":     {`{"error_code":"404.not_found"}`, none},
 	"alert bot's own error":      {`[FIRING:1] X: posting the summary failed: {"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
 	"go-chi request logger":      {`2025/03/14 10:40:05 "GET http://notes.internal/api/shades HTTP/1.1" from 10.42.2.17:51822 - 401 412B in 563.9ms`, response(401)},
 	"alipay hyphenated sub_code": {`{"error_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-app-id"}}`, none},

@@ -1285,7 +1285,7 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 		return
 	}
 	f.errSet, f.errBad, f.errTrunc = true, bad, trunc
-	f.errLike = bad && codeLike(firstItem(v)) && p.knownModuleFold(v) // padded or listed too: "oauth2.token.invalid ", "x.y.z, x.y.z"
+	f.errLike = bad && (codeLike(firstItem(v)) && p.knownModuleFold(v) || digitLed(v)) // padded or listed too: "oauth2.token.invalid ", "x.y.z, x.y.z"
 	f.errEnd = p.valEnd
 	f.errOff, f.errLen, f.errPrefix = int32(off), int32(len(v)), prefix
 }
@@ -1308,6 +1308,24 @@ func (p *Parser) knownModuleFold(v []byte) bool {
 		buf[i] = c
 	}
 	return p.cat.HasModule(buf[:i])
+}
+
+// digitLed reports whether v breaks the grammar only by the digit that starts
+// it, in a module's name ("2fa.code.invalid"): a code of SecondMe's shape,
+// broken, whatever its module — unlike another API's codes (APIGW.0301,
+// ACQ.TRADE_NOT_EXIST) or a status before a reason (404.not_found).
+func digitLed(v []byte) bool {
+	var buf [64]byte
+	if len(v) < 3 || len(v) > len(buf) || !isDigit(v[0]) {
+		return false
+	}
+	n := copy(buf[:], v)
+	dot := bytes.IndexByte(v, '.')
+	if dot < 0 || allDigits(v[:dot]) {
+		return false // 404.not_found: a status, not a module
+	}
+	buf[0] = 'a'
+	return catalog.Validate(buf[:n]) == nil
 }
 
 // namesError reports whether the value of a "code" key is an error code of a
