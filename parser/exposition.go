@@ -9,10 +9,10 @@ package parser
 // LoggingMeterRegistry writes its tags unquoted and a statistic after them
 // (secondme.client.errors{error_code=oauth2.token.invalid,status=401} count=1):
 // tag values without blanks, quotes, commas or braces, then blanks, a name,
-// "=" and a number; a statistic may follow quoted labels too, and a colon
-// may end the labels (Dropwizard's Slf4jReporter). Quoted labels may also end a PromQL selector (followed by
-// "[" or ")": it returns the index of that byte) or go-ethereum's
-// name{…}=1.
+// "=" and a number; a statistic may follow quoted labels too, and a colon may
+// end the labels (Dropwizard's Slf4jReporter). Quoted labels may also end a
+// PromQL selector (followed by "[" or ")": it returns the index of that byte)
+// or go-ethereum's name{…}=1.
 func expositionSample(b []byte, i int) int {
 	j := i + 1
 	unquoted := false

@@ -1319,11 +1319,10 @@ func digitLed(v []byte) bool {
 	if len(v) < 3 || len(v) > len(buf) || !isDigit(v[0]) {
 		return false
 	}
-	n := copy(buf[:], v)
-	dot := bytes.IndexByte(v, '.')
-	if dot < 0 || allDigits(v[:dot]) {
+	if dot := bytes.IndexByte(v, '.'); dot < 0 || allDigits(v[:dot]) {
 		return false // 404.not_found: a status, not a module
 	}
+	n := copy(buf[:], v)
 	buf[0] = 'a'
 	return catalog.Validate(buf[:n]) == nil
 }
