@@ -275,10 +275,11 @@ var shapes = map[string]struct {
 	"python dict after set":        {`SET cache: {'key': 'k', 'code': 401, 'error_code': 'oauth2.token.expired'}`, errEnv("oauth2.token.expired", 401)},
 	"sql update":                   {`Executing (default): UPDATE "sessions" SET "error_code"='secondme.session.not_found',"code"=404 WHERE "id" = 's_1'`, none},
 	// Lower-case SQL, as Hibernate and most ORMs print it: " = " after the column.
-	"hibernate sql":         {`DEBUG org.hibernate.SQL : select e.error_code, count(*) from call_log e where e.code = 401 and e.error_code = 'oauth2.token.expired' group by e.error_code`, none},
-	"lower-case sql quoted": {`statement: select id from t where "error_code" = 'oauth2.token.expired'`, none},
-	"and in prose":          {`failed and error_code=oauth2.token.expired code=401`, errEnv("oauth2.token.expired", 401)},
-	"abap condition":        {`>>>>>     IF ls_response-error_code = 'oauth2.token.expired'.`, none},
+	"hibernate sql":           {`DEBUG org.hibernate.SQL : select e.error_code, count(*) from call_log e where e.code = 401 and e.error_code = 'oauth2.token.expired' group by e.error_code`, none},
+	"lower-case sql unspaced": {`DEBUG o.h.SQL : select e.id from secondme_error_log e where e.error_code='oauth2.token.expired' and e.code=401`, none},
+	"lower-case sql quoted":   {`statement: select id from t where "error_code" = 'oauth2.token.expired'`, none},
+	"and in prose":            {`failed and error_code=oauth2.token.expired code=401`, errEnv("oauth2.token.expired", 401)},
+	"abap condition":          {`>>>>>     IF ls_response-error_code = 'oauth2.token.expired'.`, none},
 	// An error code's value computed by an expression: a name in code.
 	"dataweave expression":   {`message: {status: attributes.statusCode, error_code: attributes.headers['x-secondme-error-code']}`, none},
 	"python subscript":       {`error_code = resp.json()["error_code"]`, none},
@@ -291,6 +292,11 @@ var shapes = map[string]struct {
 	// A request line's query names what was asked for; the status is the response.
 	"query of a request line": {`10.42.5.2 - - [24/Nov/2026:09:13:02 +0000] "GET /admin/ai-calls?error_code=oauth2.token.expired&code=401 HTTP/1.1" 200 18211 "-" "Mozilla/5.0"`, response(200)},
 	"query of a json request": {`{"request":"GET /admin/errors?error_code=oauth2.token.expired&code=401 HTTP/1.1","status":200}`, response(200)},
+	// Another scheme's code under camel-case errorCode beside an HTTP code.
+	"edi gateway errorCode":       {`COPRAR rejected: {"code":422,"error":"UNB segment invalid","errorCode":"EDI-0042"}`, none},
+	"osb errorCode":               {`[oracle.osb] errorCode=OSB-382500 code=500 message="callout failed"`, none},
+	"errorCode of a known module": {`{"code":404,"errorCode":"secondme.session.not found"}`, bad(ReasonBadErrorCode, 404)},
+	"subCode in constant style":   {`{"code":401,"subCode":"OAUTH2_TOKEN_EXPIRED"}`, bad(ReasonBadErrorCode, 401)},
 	// A code of SecondMe's shape broken only by a digit leading its module.
 	"digit-led module":           {`{"message":"two-factor code invalid","error_code":"2fa.code.invalid"}`, bad(ReasonBadErrorCode, 0)},
 	"a status then a reason":     {`{"error_code":"404.not_found"}`, none},

@@ -991,19 +991,20 @@ func (p *Parser) accessField(val []byte, v value) {
 func otherKeyContext(b []byte, s, e int, sep byte, bare bool, ve int) bool {
 	return sqlOperand(b, s, sep == '=') || (e-s == 4 && spacedOtherError(b, s)) ||
 		(bare && ve+1 < len(b) && (b[ve] == '(' || b[ve] == '[' && (keyByte[b[ve+1]] || b[ve+1] == '\'' || b[ve+1] == '"'))) ||
-		(e+3 < len(b) && (b[e+1] == '=' || b[e+2] == '=') && lowerSQLOperand(b, s, e))
+		(e+3 < len(b) && (b[e+1] == '=' || b[e+2] == '=' || b[e+1] == '\'') && lowerSQLOperand(b, s, e))
 }
 
 // lowerSQLOperand reports whether the key b[s:e] is a column after a lower-case
 // SQL keyword, as Hibernate and most ORMs print their statements (where
 // e.error_code = 'oauth2.token.expired' and e.code = 401): the keyword and one
-// blank before it (its quote aside), " = " after it. Upper-case keywords need
-// no spaced "=" (sqlOperand); lower-case ones are also words of prose.
+// blank before it (its quote aside), " = " after it, or "=" and a single-quoted
+// literal (where e.error_code='oauth2.token.expired'). Upper-case keywords need
+// neither (sqlOperand); lower-case ones are also words of prose.
 func lowerSQLOperand(b []byte, s, e int) bool {
 	if e < len(b) && (b[e] == '"' || b[e] == '`') {
 		e++
 	}
-	if e+3 > len(b) || b[e] != ' ' || b[e+1] != '=' || b[e+2] != ' ' {
+	if e+3 > len(b) || (b[e] != ' ' || b[e+1] != '=' || b[e+2] != ' ') && (b[e] != '=' || b[e+1] != '\'') {
 		return false
 	}
 	if s > 0 && (b[s-1] == '"' || b[s-1] == '`') {
@@ -1124,6 +1125,9 @@ func (p *Parser) keyOf(kind keyKind, key []byte, vk vkind, val []byte, str, trun
 		if len(val) > 0 && (isDigit(val[0]) || val[0] == ' ') && otherNumeric(key, val) {
 			return
 		}
+		if len(key) == 9 && len(val) > 0 && val[0]-'a' >= 26 && p.otherSchemeCode(key, val) { // errorCode, ErrorCode
+			return
+		}
 	}
 	var prefix uint32
 	if kind == kErr || kind == kCode {
@@ -1139,6 +1143,28 @@ func (p *Parser) keyOf(kind keyKind, key []byte, vk vkind, val []byte, str, trun
 // (setErr, judge).
 func otherNumeric(key, val []byte) bool {
 	return allDigits(trimBlank(val)) && bytes.IndexByte(key, '_') < 0 && bytes.IndexByte(key, '-') < 0
+}
+
+// otherSchemeCode reports whether an error key spelled in camel or Pascal case
+// without a separator (errorCode, ErrorCode; not subCode, the English
+// reference's own spelling) holds a value that breaks the grammar and has
+// nothing of SecondMe's shape: another API's code (Oracle OSB's
+// "errorCode=OSB-382500", an EDI gateway's "errorCode":"EDI-0042" beside its
+// HTTP "code":422), not a broken error code. A value of a module the catalog
+// knows (OAuth2.Token.Expired, secondme.session.not found) or led by a digit
+// (digitLed) is still one; keyOf asks only for a value that does not start
+// with a lower-case letter (SecondMe's codes do).
+//
+//go:noinline
+func (p *Parser) otherSchemeCode(key, val []byte) bool {
+	if len(key) != 9 || bytes.IndexByte(key, '_') >= 0 || bytes.IndexByte(key, '-') >= 0 || key[0]|0x20 != 'e' {
+		return false // errorCode: nine bytes, no separator
+	}
+	v := trimBlank(val)
+	if len(v) == 0 || catalog.Validate(v) == nil || digitLed(v) {
+		return false
+	}
+	return !(codeLike(firstItem(v)) && p.knownModuleFold(v))
 }
 
 // keyIn records in f a key of kind with value val; prefix is the key's group
