@@ -1013,18 +1013,7 @@ func lowerSQLOperand(b []byte, s, e int) bool {
 	if s < 2 || b[s-1] != ' ' {
 		return false
 	}
-	k := s - 1
-	for k > 0 && s-1-k < 7 && b[k-1] >= 'a' && b[k-1] <= 'z' {
-		k--
-	}
-	if k > 0 && b[k-1] != ' ' && b[k-1] != '(' && b[k-1] != '\n' {
-		return false
-	}
-	switch string(b[k : s-1]) {
-	case "where", "and", "or", "set", "on", "when", "having", "not":
-		return true
-	}
-	return false
+	return sqlKeyword(b, sqlWordStart(b, s-1, 'a', 'z'), s-1, false)
 }
 
 // spacedOtherError reports whether the four-byte key at s ("Code") is the last
@@ -1077,18 +1066,40 @@ func sqlOperand(b []byte, s int, eq bool) bool {
 		k--
 	}
 	e := k
-	for k > 0 && e-k < 7 && b[k-1] >= 'A' && b[k-1] <= 'Z' {
-		k--
-	}
+	k = sqlWordStart(b, e, 'A', 'Z')
 	if k == e && k > 1 && b[k-1] == ',' {
 		return eq && b[k-2] == '\'' && setListColumn(b, k-1)
 	}
-	if e == s || k == e || e-k > 6 || (k > 0 && b[k-1] != ' ' && b[k-1] != '(' && b[k-1] != '\n') {
+	return e != s && sqlKeyword(b, k, e, true)
+}
+
+// sqlWordStart returns the start of the word of letters between lo and hi (one
+// case) that ends at e, at most seven of them back.
+func sqlWordStart(b []byte, e int, lo, hi byte) int {
+	k := e
+	for k > 0 && e-k < 7 && b[k-1] >= lo && b[k-1] <= hi {
+		k--
+	}
+	return k
+}
+
+// sqlKeyword reports whether b[k:e], a word in one case, is an SQL keyword a
+// column follows (WHERE, AND, OR, SET, ON, WHEN, HAVING, NOT, any case; in upper
+// case also the IF and ELSEIF of code a dump quotes) at the start of b or after
+// a blank, "(" or a line break.
+func sqlKeyword(b []byte, k, e int, upper bool) bool {
+	if k == e || e-k > 6 || (k > 0 && b[k-1] != ' ' && b[k-1] != '(' && b[k-1] != '\n') {
 		return false
 	}
-	switch string(b[k:e]) {
-	case "WHERE", "AND", "OR", "SET", "ON", "WHEN", "HAVING", "NOT", "IF", "ELSEIF":
+	var low [6]byte
+	for i, c := range b[k:e] {
+		low[i] = c | 0x20
+	}
+	switch string(low[:e-k]) {
+	case "where", "and", "or", "set", "on", "when", "having", "not":
 		return true
+	case "if", "elseif":
+		return upper
 	}
 	return false
 }
@@ -1142,7 +1153,13 @@ func (p *Parser) keyOf(kind keyKind, key []byte, vk vkind, val []byte, str, trun
 // error_code or sub_code a number beside an HTTP status code is a broken one
 // (setErr, judge).
 func otherNumeric(key, val []byte) bool {
-	return allDigits(trimBlank(val)) && bytes.IndexByte(key, '_') < 0 && bytes.IndexByte(key, '-') < 0
+	return allDigits(trimBlank(val)) && unseparated(key)
+}
+
+// unseparated reports whether key is spelled without the "_" or "-" that
+// separate words (errorCode, subCode: camel or Pascal case).
+func unseparated(key []byte) bool {
+	return bytes.IndexByte(key, '_') < 0 && bytes.IndexByte(key, '-') < 0
 }
 
 // otherSchemeCode reports whether an error key spelled in camel or Pascal case
@@ -1157,7 +1174,7 @@ func otherNumeric(key, val []byte) bool {
 //
 //go:noinline
 func (p *Parser) otherSchemeCode(key, val []byte) bool {
-	if len(key) != 9 || bytes.IndexByte(key, '_') >= 0 || bytes.IndexByte(key, '-') >= 0 || key[0]|0x20 != 'e' {
+	if len(key) != 9 || key[0]|0x20 != 'e' || !unseparated(key) {
 		return false // errorCode: nine bytes, no separator
 	}
 	v := trimBlank(val)
