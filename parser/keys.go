@@ -128,7 +128,7 @@ func classifySpelled(key []byte) keyKind {
 	// key. A name ending in "code" comes from a key whose last four bytes can
 	// only spell "code", so that is all there is to check.
 	if n >= 9 && string(norm[n-9:]) == "errorcode" && endsFold(key, "code") {
-		if otherError(norm[:n-9]) {
+		if otherError(norm[:n-9]) || n >= 11 && norm[n-11] == 'o' && norm[n-10] == 'n' && triggerKey(key) {
 			return kNone
 		}
 		return kErr
@@ -187,6 +187,31 @@ func otherError(prefix []byte) bool {
 		}
 	}
 	return false
+}
+
+// triggerKey reports whether key, an error key, names the error code a
+// policy acts on: its last word before the error code's is "on"
+// (refresh_on_error_code, on-error-code, retryOnErrorCode, ON_ERROR_CODE), a
+// setting's value, not a response's ("session_error_code" and
+// "json_error_code" end in no such word).
+func triggerKey(key []byte) bool {
+	i, letters := len(key), 0
+	for i > 0 && letters < len("errorcode") {
+		i--
+		if key[i] != '_' && key[i] != '-' {
+			letters++
+		}
+	}
+	sep := false
+	for i > 0 && (key[i-1] == '_' || key[i-1] == '-') {
+		i--
+		sep = true
+	}
+	if i < 2 || key[i-2]|0x20 != 'o' || key[i-1]|0x20 != 'n' {
+		return false
+	}
+	camel := !sep && key[i] == 'E' && (i == 2 || key[i-2] == 'O' && key[i-3] >= 'a' && key[i-3] <= 'z')
+	return camel || sep && (i == 2 || key[i-3] == '_' || key[i-3] == '-' || key[i-3] == '.')
 }
 
 // lowerKey maps a key byte to its normalised form: ASCII lowercase, 0 for the

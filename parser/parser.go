@@ -123,6 +123,7 @@ type Parser struct {
 	sawReq     bool // a request-ish key (method, path, uri, ...) was seen
 	sawAccess  bool // a text access-log request line + status was seen
 	deepErr    bool // a candidate was cut off by maxDepth / maxLevels
+	docEx      bool // the reference's example error code was read (and dropped)
 	cutMid     bool // the buffer whose frames are being closed at its end was cut inside a token
 	armed      bool // the previous standalone token was an HTTP request line
 	valEnd     bool // the value keyOf is recording runs to the end of the text
@@ -228,7 +229,7 @@ func (p *Parser) reset() {
 	p.best, p.bad = cand{}, cand{}
 	p.success, p.respStatus = false, 0
 	p.sawReq, p.sawAccess, p.deepErr, p.armed, p.arrErr, p.special = false, false, false, false, false, false
-	p.attrPend, p.journal = false, 0
+	p.attrPend, p.docEx, p.journal = false, false, 0
 }
 
 func (p *Parser) result(record []byte) Envelope {

@@ -298,11 +298,20 @@ var shapes = map[string]struct {
 	"errorCode of a known module": {`{"code":404,"errorCode":"secondme.session.not found"}`, bad(ReasonBadErrorCode, 404)},
 	"subCode in constant style":   {`{"code":401,"subCode":"OAUTH2_TOKEN_EXPIRED"}`, bad(ReasonBadErrorCode, 401)},
 	// A code of SecondMe's shape broken only by a digit leading its module.
-	"digit-led module":           {`{"message":"two-factor code invalid","error_code":"2fa.code.invalid"}`, bad(ReasonBadErrorCode, 0)},
-	"a status then a reason":     {`{"error_code":"404.not_found"}`, none},
-	"alert bot's own error":      {`[FIRING:1] X: posting the summary failed: {"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
-	"go-chi request logger":      {`2025/03/14 10:40:05 "GET http://notes.internal/api/shades HTTP/1.1" from 10.42.2.17:51822 - 401 412B in 563.9ms`, response(401)},
-	"alipay hyphenated sub_code": {`{"error_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-app-id"}}`, none},
+	"digit-led module":       {`{"message":"two-factor code invalid","error_code":"2fa.code.invalid"}`, bad(ReasonBadErrorCode, 0)},
+	"a status then a reason": {`{"error_code":"404.not_found"}`, none},
+	// A policy's trigger: the error code a setting acts on.
+	"trigger key in config":       {`{"config":{"refresh_on_error_code":"oauth2.token.expired","timeout_ms":15000}}`, none},
+	"trigger key camel case":      {`retryOnErrorCode=connection.error maxRetries=3`, none},
+	"trigger key alone":           {`  on_error_code: "oauth2.token.expired"`, none},
+	"a word ending in on is none": {`session_error_code=oauth2.token.expired code=401`, errEnv("oauth2.token.expired", 401)},
+	"json prefix is no trigger":   {`{"jsonErrorCode":"oauth2.token.expired","code":401}`, errEnv("oauth2.token.expired", 401)},
+	// The reference's example quoted from the documentation, cut after its error code.
+	"doc example cut after the code": {`docs/secondme/errors.md:18: {"code": 400, "message": "错误描述", "error_code": "module.resource.reason"`, none},
+	"error body cut after a message": {`docs/x.md:18: {"code": 400, "message": "错误描述"`, bad(ReasonTruncatedJSON, 400)},
+	"alert bot's own error":          {`[FIRING:1] X: posting the summary failed: {"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"go-chi request logger":          {`2025/03/14 10:40:05 "GET http://notes.internal/api/shades HTTP/1.1" from 10.42.2.17:51822 - 401 412B in 563.9ms`, response(401)},
+	"alipay hyphenated sub_code":     {`{"error_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-app-id"}}`, none},
 	// PHP var_dump, as Monolog writes it on one line, and Xdebug's form.
 	"php var_dump": {`[2025-03-14 10:21:30] local.DEBUG: array(3) { ["code"]=> int(400) ["message"]=> string(21) "x" ["error_code"]=> string(20) "apikey.scope.invalid" }`,
 		errEnv("apikey.scope.invalid", 400)},

@@ -1318,8 +1318,10 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 	if len(v) == len(docExampleCode) && string(v) == docExampleCode {
 		// The reference's own example envelope ({"code": 400, "message":
 		// "错误描述", "error_code": "module.resource.reason"}), quoted from
-		// the documentation: no error.
+		// the documentation: no error, nor an error body cut before its
+		// error code when the quote is cut after it.
 		p.arena = p.arena[:off]
+		p.docEx = true
 		return
 	}
 	bad := catalog.Validate(v) != nil
@@ -1989,7 +1991,7 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 	// token before the error code or inside its key ({"code":500,"message":"内部…,
 	// {"code":401,…,"error_co) — a cut right after a member's comma is how a
 	// pretty-printed object the Assembler could not join ends a line, no cut body.
-	if (f.errEmpty || (trunc && p.cutMid)) && !f.pendSet && cst == numValid && !cv.bare &&
+	if (f.errEmpty || (trunc && p.cutMid)) && !f.pendSet && !p.docEx && cst == numValid && !cv.bare &&
 		code >= 400 && catalog.IsHTTPStatus(int(code)) {
 		reason := ridTruncatedJSON
 		if f.errEmpty {
