@@ -210,8 +210,11 @@ func triggerKey(key []byte) bool {
 	if i < 2 || key[i-2]|0x20 != 'o' || key[i-1]|0x20 != 'n' {
 		return false
 	}
-	camel := !sep && key[i] == 'E' && (i == 2 || key[i-2] == 'O' && key[i-3] >= 'a' && key[i-3] <= 'z')
-	return camel || sep && (i == 2 || key[i-3] == '_' || key[i-3] == '-' || key[i-3] == '.')
+	// "on" is a word: nothing or no letter or digit before it (the
+	// pre-filter, which walks back over key bytes only, may see the key start
+	// there), or a camel-case hump; and a separator or a hump after it.
+	start := i == 2 || !isLetter(key[i-3]) && !isDigit(key[i-3]) || key[i-2] == 'O' && key[i-3] >= 'a' && key[i-3] <= 'z'
+	return start && (sep || key[i] == 'E')
 }
 
 // lowerKey maps a key byte to its normalised form: ASCII lowercase, 0 for the

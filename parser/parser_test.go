@@ -306,6 +306,15 @@ var shapes = map[string]struct {
 	"trigger key alone":           {`  on_error_code: "oauth2.token.expired"`, none},
 	"a word ending in on is none": {`session_error_code=oauth2.token.expired code=401`, errEnv("oauth2.token.expired", 401)},
 	"json prefix is no trigger":   {`{"jsonErrorCode":"oauth2.token.expired","code":401}`, errEnv("oauth2.token.expired", 401)},
+	// A code of a module the catalog knows in constant style, as SDK enums and gateway headers spell it.
+	"constant-style code beside a gateway status": {`ts=2026-11-24T08:08:00.000Z gw=edge-1 method=POST path=/api/secondme/note/add status=403 error_code=APIKEY_PERMISSION_DENIED upstream=secondme`,
+		bad(ReasonBadErrorCode, 403)},
+	"constant-style code in a json access line": {`{"method":"GET","path":"/api/secondme/user/info","status":401,"error_code":"OAUTH2_TOKEN_INVALID"}`, bad(ReasonBadErrorCode, 401)},
+	"another api's constant beside a status":    {`{"method":"POST","path":"/v1/fares/quote","status":500,"error_code":"FARE_ENGINE_DOWN"}`, response(500)},
+	// A query asks for errors and holds none: its value is not read as a record.
+	"loki query log": {`level=info component=frontend query="{service_name=\"gw\"} | json | error_code=\"oauth2.token.expired\" | code=\"401\"" query_type=filter`, none},
+	"a json query":   {`{"msg":"search","query":"{\"code\":401,\"error_code\":\"oauth2.token.expired\"}"}`, none},
+	"a json request": {`{"msg":"search","request":"{\"code\":401,\"error_code\":\"oauth2.token.expired\"}"}`, errEnv("oauth2.token.expired", 401)},
 	// The reference's example quoted from the documentation, cut after its error code.
 	"doc example cut after the code": {`docs/secondme/errors.md:18: {"code": 400, "message": "错误描述", "error_code": "module.resource.reason"`, none},
 	"error body cut after a message": {`docs/x.md:18: {"code": 400, "message": "错误描述"`, bad(ReasonTruncatedJSON, 400)},

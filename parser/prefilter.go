@@ -126,7 +126,9 @@ func httpAt(b []byte, i int, checks *int, memo *haproxyMemo) bool {
 	// the quote, the string may be looked at on its own, where nothing follows.)
 	j := versionEnd(b, i+5)
 	if j < len(b) && b[j] != '"' {
-		return false
+		// A request line in single quotes (a repr's) is read by the tokenizer
+		// as any string: a status may follow it too.
+		return b[j] == '\'' && (accessStatusAfter(b, j) || fromStatus(b, j) > 0)
 	}
 	if accessStatusAfter(b, j) || fromStatus(b, j) > 0 || csvStatusAfter(b, j) {
 		return true

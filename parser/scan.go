@@ -205,7 +205,7 @@ func (p *Parser) scan(b []byte, lvl int) {
 					// would only read its value, and a string's nested record.
 					if j, v, ok := sepValue(b, x, i, t.e); ok {
 						if v.str {
-							if x.mayNest(b, v.s, v.e) {
+							if x.mayNest(b, v.s, v.e) && !queryKey(b[t.s:t.e]) {
 								p.recurse(b[v.s:v.e], lvl)
 							}
 							p.requestValue(b[v.s:v.e])
@@ -318,6 +318,13 @@ func (p *Parser) scan(b []byte, lvl int) {
 		p.pop(true)
 	}
 	p.overflow = 0 // openers beyond maxDepth inside this scan end with it
+}
+
+// queryKey reports whether key names a query (Loki's and Tempo's query logs:
+// query="{app=\"x\"} | json | error_code=\"…\" | code=\"401\""): its
+// value asks for errors and holds none; it is not read as a record.
+func queryKey(key []byte) bool {
+	return len(key) == 5 && key[0]|0x20 == 'q' && string(key[1:]) == "uery"
 }
 
 // firstItem returns v without its leading blanks, cut at its first blank or
@@ -950,7 +957,7 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	} else if p.special && (v.vk == vString || v.vk == vBare) && p.overflow == 0 && len(p.stack) > 0 {
 		p.accessField(val, v)
 	}
-	if v.str && kind != kErr && kind != kCode && p.idx[lvl].mayNest(b, v.s, v.e) {
+	if v.str && kind != kErr && kind != kCode && p.idx[lvl].mayNest(b, v.s, v.e) && !queryKey(key) {
 		p.recurse(val, lvl)
 	}
 	if v.str && kind == kNone {
@@ -1330,7 +1337,7 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 		return
 	}
 	f.errSet, f.errBad, f.errTrunc = true, bad, trunc
-	f.errLike = bad && (codeLike(firstItem(v)) && p.knownModuleFold(v) || digitLed(v)) // padded or listed too: "oauth2.token.invalid ", "x.y.z, x.y.z"
+	f.errLike = bad && (codeLike(firstItem(v)) && p.knownModuleFold(v) || digitLed(v) || p.constantKnown(v)) // padded or listed too: "oauth2.token.invalid ", "x.y.z, x.y.z"
 	f.errEnd = p.valEnd
 	f.errOff, f.errLen, f.errPrefix = int32(off), int32(len(v)), prefix
 }
@@ -1353,6 +1360,27 @@ func (p *Parser) knownModuleFold(v []byte) bool {
 		buf[i] = c
 	}
 	return p.cat.HasModule(buf[:i])
+}
+
+// constantKnown reports whether v is a code of a module the catalog knows
+// written in constant style, as SDK enums and gateway headers spell it
+// (OAUTH2_TOKEN_EXPIRED, APIKEY_PERMISSION_DENIED): SecondMe's code, broken —
+// unlike another API's constants (INVALID_CURRENCY, FARE_ENGINE_DOWN).
+func (p *Parser) constantKnown(v []byte) bool {
+	us := bytes.IndexByte(v, '_')
+	if us <= 0 || us > 32 {
+		return false
+	}
+	var buf [32]byte
+	for i, c := range v {
+		if !(c >= 'A' && c <= 'Z' || isDigit(c) || c == '_') {
+			return false
+		}
+		if i < us {
+			buf[i] = lowerKey[c]
+		}
+	}
+	return p.cat.HasModule(buf[:us])
 }
 
 // digitLed reports whether v breaks the grammar only by the digit that starts
