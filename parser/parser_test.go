@@ -309,8 +309,10 @@ var shapes = map[string]struct {
 	// A code of a module the catalog knows in constant style, as SDK enums and gateway headers spell it.
 	"constant-style code beside a gateway status": {`ts=2026-11-24T08:08:00.000Z gw=edge-1 method=POST path=/api/secondme/note/add status=403 error_code=APIKEY_PERMISSION_DENIED upstream=secondme`,
 		bad(ReasonBadErrorCode, 403)},
-	"constant-style code in a json access line": {`{"method":"GET","path":"/api/secondme/user/info","status":401,"error_code":"OAUTH2_TOKEN_INVALID"}`, bad(ReasonBadErrorCode, 401)},
-	"another api's constant beside a status":    {`{"method":"POST","path":"/v1/fares/quote","status":500,"error_code":"FARE_ENGINE_DOWN"}`, response(500)},
+	"constant-style code in a json access line":      {`{"method":"GET","path":"/api/secondme/user/info","status":401,"error_code":"OAUTH2_TOKEN_INVALID"}`, bad(ReasonBadErrorCode, 401)},
+	"another api's constant beside a gateway status": {`{"method":"POST","path":"/v1/fares/quote","status":500,"error_code":"FARE_ENGINE_DOWN"}`, bad(ReasonBadErrorCode, 500)},
+	"a word beside a gateway status":                 {`ts=x method=GET uri=/gate/lab/api/secondme/user/info status=401 upstream=secondme_api error_code=OAuth2TokenExpired`, bad(ReasonBadErrorCode, 401)},
+	"another api's client error with a status":       {`Auth0 Management API error: {"statusCode":429,"error":"Too Many Requests","errorCode":"too_many_requests"}`, none},
 	// A query asks for errors and holds none: its value is not read as a record.
 	"loki query log": {`level=info component=frontend query="{service_name=\"gw\"} | json | error_code=\"oauth2.token.expired\" | code=\"401\"" query_type=filter`, none},
 	"a json query":   {`{"msg":"search","query":"{\"code\":401,\"error_code\":\"oauth2.token.expired\"}"}`, none},

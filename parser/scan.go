@@ -1996,7 +1996,11 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 			c.reason = ridTruncatedJSON
 			p.offerBad(c)
 		case f.errBad:
-			if f.errLike || cst == numValid {
+			// Beside a gateway's status (a request key or access line in the
+			// record), whatever error code it logs is the response's: a broken
+			// one is reported, as gateways of any upstream are (a number is
+			// another API's, as elsewhere).
+			if f.errLike || cst == numValid || f.statusSet && (p.sawReq || p.sawAccess) && !allDigits(p.arena[f.errOff:f.errOff+f.errLen]) {
 				c.reason = ridBadErrorCode
 				p.offerBad(c)
 			}
