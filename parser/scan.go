@@ -1346,10 +1346,14 @@ func (p *Parser) setErr(f *frame, val []byte, vk vkind, str, trunc bool, prefix 
 // case folded) is one the catalog knows: OAuth2.Token.Expired is a broken
 // code of ours, APIGW.0301 (Huawei Cloud) or Client.UnauthorizedOperation
 // (AWS CloudTrail) another API's.
-func (p *Parser) knownModuleFold(v []byte) bool {
+func (p *Parser) knownModuleFold(v []byte) bool { return p.moduleBefore(v, '.') }
+
+// moduleBefore reports whether the word of v before its first sep (or all of
+// v), ASCII case folded, is a module the catalog knows.
+func (p *Parser) moduleBefore(v []byte, sep byte) bool {
 	var buf [32]byte
 	i := 0
-	for ; i < len(v) && v[i] != '.'; i++ {
+	for ; i < len(v) && v[i] != sep; i++ {
 		if i == len(buf) {
 			return false
 		}
@@ -1367,20 +1371,15 @@ func (p *Parser) knownModuleFold(v []byte) bool {
 // (OAUTH2_TOKEN_EXPIRED, APIKEY_PERMISSION_DENIED): SecondMe's code, broken —
 // unlike another API's constants (INVALID_CURRENCY, FARE_ENGINE_DOWN).
 func (p *Parser) constantKnown(v []byte) bool {
-	us := bytes.IndexByte(v, '_')
-	if us <= 0 || us > 32 {
+	if bytes.IndexByte(v, '_') <= 0 {
 		return false
 	}
-	var buf [32]byte
-	for i, c := range v {
+	for _, c := range v {
 		if !(c >= 'A' && c <= 'Z' || isDigit(c) || c == '_') {
 			return false
 		}
-		if i < us {
-			buf[i] = lowerKey[c]
-		}
 	}
-	return p.cat.HasModule(buf[:us])
+	return p.moduleBefore(v, '_')
 }
 
 // digitLed reports whether v breaks the grammar only by the digit that starts
