@@ -37,6 +37,9 @@ type Catalog struct {
 	byCode  map[string]*Entry
 	sorted  []*Entry
 	modules map[string]struct{}
+	// resources: "module.resource" of every code with a resource of its own
+	// (three or more segments), the resource's dots as underscores.
+	resources map[string]struct{}
 }
 
 var defaultCatalog = sync.OnceValue(func() *Catalog {
@@ -75,7 +78,7 @@ func Load(name string, data []byte) (*Catalog, error) {
 // build merges user entries over base (nil for none). A user entry for a code that
 // exists in base keeps base's values for the fields the user left out.
 func build(base *Catalog, user []*userEntry) *Catalog {
-	c := &Catalog{byCode: make(map[string]*Entry, 64), modules: make(map[string]struct{})}
+	c := &Catalog{byCode: make(map[string]*Entry, 64), modules: make(map[string]struct{}), resources: make(map[string]struct{})}
 	if base != nil {
 		for code, e := range base.byCode {
 			c.byCode[code] = e
@@ -113,6 +116,9 @@ func build(base *Catalog, user []*userEntry) *Catalog {
 	for _, e := range c.byCode {
 		c.sorted = append(c.sorted, e)
 		c.modules[e.Module] = struct{}{}
+		if e.Resource != GeneralResource {
+			c.resources[e.Module+"."+strings.ReplaceAll(e.Resource, ".", "_")] = struct{}{}
+		}
 	}
 	slices.SortFunc(c.sorted, func(a, b *Entry) int { return strings.Compare(a.Code, b.Code) })
 	return c
@@ -134,6 +140,17 @@ func (c *Catalog) LookupBytes(code []byte) (*Entry, bool) {
 // HasModule reports whether some catalog code has module as its first segment.
 func (c *Catalog) HasModule(module []byte) bool {
 	_, ok := c.modules[string(module)]
+	return ok
+}
+
+// HasResource reports whether some catalog code of three or more segments has
+// the module and resource of moduleResource, "module.resource" with the
+// resource's own dots written as underscores ("oauth2.token",
+// "oauth2.refresh_token"; not "internal.error", whose code has no resource of
+// its own): what a code in constant style (OAUTH2_REFRESH_TOKEN_REVOKED)
+// starts with.
+func (c *Catalog) HasResource(moduleResource []byte) bool {
+	_, ok := c.resources[string(moduleResource)]
 	return ok
 }
 

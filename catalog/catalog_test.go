@@ -127,6 +127,20 @@ func TestSeedReference(t *testing.T) {
 	}
 }
 
+func TestHasResource(t *testing.T) {
+	c := Default()
+	for mr, want := range map[string]bool{
+		"oauth2.token": true, "oauth2.refresh_token": true, "apikey.permission": true,
+		"resource.fetch": true, "secondme.session": true,
+		"internal.error": false, "internal.general": false, "invalid.param": false,
+		"oauth2": false, "oauth2.refresh": false, "secondme.token": false,
+	} {
+		if got := c.HasResource([]byte(mr)); got != want {
+			t.Errorf("HasResource(%q) = %v, want %v", mr, got, want)
+		}
+	}
+}
+
 func TestLoadFile(t *testing.T) {
 	type check func(t *testing.T, c *Catalog)
 	good := map[string]check{
@@ -157,6 +171,9 @@ func TestLoadFile(t *testing.T) {
 			}
 			if !c.HasModule([]byte("partner")) {
 				t.Error("module of a user code unknown")
+			}
+			if !c.HasResource([]byte("partner.webhook")) {
+				t.Error("resource of a user code unknown")
 			}
 		},
 		"empty":     func(t *testing.T, c *Catalog) { checkLen(t, c, 44) },

@@ -297,6 +297,8 @@ var shapes = map[string]struct {
 	"osb errorCode":               {`[oracle.osb] errorCode=OSB-382500 code=500 message="callout failed"`, none},
 	"errorCode of a known module": {`{"code":404,"errorCode":"secondme.session.not found"}`, bad(ReasonBadErrorCode, 404)},
 	"subCode in constant style":   {`{"code":401,"subCode":"OAUTH2_TOKEN_EXPIRED"}`, bad(ReasonBadErrorCode, 401)},
+	"errorCode in constant style": {`{"code":401,"errorCode":"OAUTH2_TOKEN_EXPIRED"}`, bad(ReasonBadErrorCode, 401)},
+	"a bpmn error's name":         {`payload={"workerId":"worker-7d9f","errorCode":"SECONDME_TOKEN_EXPIRED","errorMessage":"令牌已过期","retries":0}`, none},
 	// A code of SecondMe's shape broken only by a digit leading its module.
 	"digit-led module":       {`{"message":"two-factor code invalid","error_code":"2fa.code.invalid"}`, bad(ReasonBadErrorCode, 0)},
 	"a status then a reason": {`{"error_code":"404.not_found"}`, none},
@@ -311,8 +313,17 @@ var shapes = map[string]struct {
 		bad(ReasonBadErrorCode, 403)},
 	"constant-style code in a json access line":      {`{"method":"GET","path":"/api/secondme/user/info","status":401,"error_code":"OAUTH2_TOKEN_INVALID"}`, bad(ReasonBadErrorCode, 401)},
 	"another api's constant beside a gateway status": {`{"method":"POST","path":"/v1/fares/quote","status":500,"error_code":"FARE_ENGINE_DOWN"}`, bad(ReasonBadErrorCode, 500)},
-	"a word beside a gateway status":                 {`ts=x method=GET uri=/gate/lab/api/secondme/user/info status=401 upstream=secondme_api error_code=OAuth2TokenExpired`, bad(ReasonBadErrorCode, 401)},
-	"another api's client error with a status":       {`Auth0 Management API error: {"statusCode":429,"error":"Too Many Requests","errorCode":"too_many_requests"}`, none},
+	"constant style alone":                           {`{"error_code":"OAUTH2_TOKEN_EXPIRED","message":"令牌已过期"}`, bad(ReasonBadErrorCode, 0)},
+	"constant style of a two-word resource":          {`sdk error error_code=OAUTH2_REFRESH_TOKEN_REVOKED`, bad(ReasonBadErrorCode, 0)},
+	// Constants that start with a module's word but name none of its resources:
+	// another API's (MLflow's, gRPC's) or a connector's own.
+	"mlflow's constant":                        {`{"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "Run 'f3a9c1d2e4b5' not found"}`, none},
+	"a generic constant":                       {`{"error_code":"INTERNAL_ERROR","message":"upstream failed"}`, none},
+	"grpc's status name":                       {`rpc failed error_code=RESOURCE_EXHAUSTED retry_in=2s`, none},
+	"a connector's own constant":               {`Error reporter header dump: input_record_offset=99187 error_code=SECONDME_HTTP_ERROR error_message="Status code : 401"`, none},
+	"a generic constant beside a code":         {`{"code":500,"error_code":"INTERNAL_ERROR"}`, bad(ReasonBadErrorCode, 500)},
+	"a word beside a gateway status":           {`ts=x method=GET uri=/gate/lab/api/secondme/user/info status=401 upstream=secondme_api error_code=OAuth2TokenExpired`, bad(ReasonBadErrorCode, 401)},
+	"another api's client error with a status": {`Auth0 Management API error: {"statusCode":429,"error":"Too Many Requests","errorCode":"too_many_requests"}`, none},
 	// A query asks for errors and holds none: its value is not read as a record.
 	"loki query log": {`level=info component=frontend query="{service_name=\"gw\"} | json | error_code=\"oauth2.token.expired\" | code=\"401\"" query_type=filter`, none},
 	"a json query":   {`{"msg":"search","query":"{\"code\":401,\"error_code\":\"oauth2.token.expired\"}"}`, none},

@@ -1175,9 +1175,11 @@ func unseparated(key []byte) bool {
 // nothing of SecondMe's shape: another API's code (Oracle OSB's
 // "errorCode=OSB-382500", an EDI gateway's "errorCode":"EDI-0042" beside its
 // HTTP "code":422), not a broken error code. A value of a module the catalog
-// knows (OAuth2.Token.Expired, secondme.session.not found) or led by a digit
-// (digitLed) is still one; keyOf asks only for a value that does not start
-// with a lower-case letter (SecondMe's codes do).
+// knows (OAuth2.Token.Expired, secondme.session.not found), a catalog code in
+// constant style (OAUTH2_TOKEN_EXPIRED: constantKnown; not Camunda's BPMN
+// error SECONDME_TOKEN_EXPIRED) or led by a digit (digitLed) is still one;
+// keyOf asks only for a value that does not start with a lower-case letter
+// (SecondMe's codes do).
 //
 //go:noinline
 func (p *Parser) otherSchemeCode(key, val []byte) bool {
@@ -1188,7 +1190,7 @@ func (p *Parser) otherSchemeCode(key, val []byte) bool {
 	if len(v) == 0 || catalog.Validate(v) == nil || digitLed(v) {
 		return false
 	}
-	return !(codeLike(firstItem(v)) && p.knownModuleFold(v))
+	return !(codeLike(firstItem(v)) && p.knownModuleFold(v) || p.constantKnown(v))
 }
 
 // keyIn records in f a key of kind with value val; prefix is the key's group
@@ -1366,20 +1368,38 @@ func (p *Parser) moduleBefore(v []byte, sep byte) bool {
 	return p.cat.HasModule(buf[:i])
 }
 
-// constantKnown reports whether v is a code of a module the catalog knows
-// written in constant style, as SDK enums and gateway headers spell it
-// (OAUTH2_TOKEN_EXPIRED, APIKEY_PERMISSION_DENIED): SecondMe's code, broken —
-// unlike another API's constants (INVALID_CURRENCY, FARE_ENGINE_DOWN).
+// constantKnown reports whether v is a catalog code's module and resource
+// followed by a reason, written in constant style as SDK enums and gateway
+// headers spell it (OAUTH2_TOKEN_EXPIRED, APIKEY_PERMISSION_DENIED,
+// OAUTH2_REFRESH_TOKEN_FOO): SecondMe's code, broken — unlike another API's
+// constants (FARE_ENGINE_DOWN), gRPC's status names and the generic constants
+// that start with a system code's module (INTERNAL_ERROR, INVALID_ARGUMENT,
+// RESOURCE_EXHAUSTED, CONNECTION_RESET: the catalog's two-segment codes name no
+// resource of their own, and resource's are fetch and auth).
 func (p *Parser) constantKnown(v []byte) bool {
-	if bytes.IndexByte(v, '_') <= 0 {
+	var buf [64]byte
+	if len(v) > len(buf) || bytes.IndexByte(v, '_') <= 0 {
 		return false
 	}
-	for _, c := range v {
+	for i, c := range v {
 		if !(c >= 'A' && c <= 'Z' || isDigit(c) || c == '_') {
 			return false
 		}
+		if c >= 'A' && c <= 'Z' {
+			c |= 0x20
+		}
+		buf[i] = c
 	}
-	return p.moduleBefore(v, '_')
+	w := buf[:len(v)]
+	m := bytes.IndexByte(w, '_')
+	w[m] = '.'
+	// The resource ends at one of the later underscores, a reason after it.
+	for j := m + 2; j < len(w)-1; j++ {
+		if w[j] == '_' && p.cat.HasResource(w[:j]) {
+			return true
+		}
+	}
+	return false
 }
 
 // digitLed reports whether v breaks the grammar only by the digit that starts
