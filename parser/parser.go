@@ -174,6 +174,29 @@ func (p *Parser) Parse(record []byte) Envelope {
 	return e
 }
 
+// goTestEvent reports whether record is a test event line of "go test -v"
+// (=== RUN, === CONT, === PAUSE, === NAME, --- PASS:, --- FAIL:, --- SKIP:,
+// indented for a subtest): a test's name, which table-driven tests build from
+// their cases ("=== RUN   TestClient/error_code=oauth2.token.expired"), names
+// an error and reports none. Only an error code without a code is looked at
+// (a test name holds a case's error code, seldom its status as well).
+func goTestEvent(record []byte) bool {
+	b := record[skipBlank(record, 0):]
+	if len(b) < 8 {
+		return false
+	}
+	switch string(b[:4]) {
+	case "=== ":
+		w := b[4:]
+		return bytes.HasPrefix(w, []byte("RUN ")) || bytes.HasPrefix(w, []byte("CONT ")) ||
+			bytes.HasPrefix(w, []byte("PAUSE ")) || bytes.HasPrefix(w, []byte("NAME "))
+	case "--- ":
+		w := b[4:]
+		return bytes.HasPrefix(w, []byte("PASS: ")) || bytes.HasPrefix(w, []byte("FAIL: ")) || bytes.HasPrefix(w, []byte("SKIP: "))
+	}
+	return false
+}
+
 // uncoloured parses record again without its colour codes. The tokenizer
 // reads a colour code as a blank, which is right between tokens
 // (ESC[31mcodeESC[0m=400) but not inside one: Serverless Devs' "s logs"
@@ -246,8 +269,8 @@ func (p *Parser) result(record []byte) Envelope {
 			p.best.code = int32(dumpStatus(record))
 		}
 		val := p.arena[p.best.off : p.best.off+p.best.n]
-		if p.best.code == 0 && (p.best.rank == 1 && headerLineAlone(record, val) || alertNotice(record)) {
-			return Envelope{} // see headerLineAlone, alertNotice
+		if p.best.code == 0 && (p.best.rank == 1 && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record)) {
+			return Envelope{} // see headerLineAlone, alertNotice, goTestEvent
 		}
 		var code string
 		if e, ok := p.cat.LookupBytes(val); ok {

@@ -324,6 +324,17 @@ var shapes = map[string]struct {
 	"a generic constant beside a code":         {`{"code":500,"error_code":"INTERNAL_ERROR"}`, bad(ReasonBadErrorCode, 500)},
 	"a word beside a gateway status":           {`ts=x method=GET uri=/gate/lab/api/secondme/user/info status=401 upstream=secondme_api error_code=OAuth2TokenExpired`, bad(ReasonBadErrorCode, 401)},
 	"another api's client error with a status": {`Auth0 Management API error: {"statusCode":429,"error":"Too Many Requests","errorCode":"too_many_requests"}`, none},
+	// A rule's filter selects errors and is none itself: a match key's object or array is not read.
+	"a rule's match object":         {`{"level":"info","msg":"loaded alert rule","rule":{"name":"SecondMeTokenExpiry","match":{"error_code":"oauth2.token.expired","code":401},"threshold":5}}`, none},
+	"a python rule's match":         {`DEBUG trust_safety.rules loaded rule: {'name': 'secondme_outage', 'match': {'error_code': ['connection.error', 'internal.error']}, 'action': 'skip'}`, none},
+	"a bare rule's match":           {`loaded rule {name: refresh_on_expiry, match: {error_code: oauth2.token.expired, code: 401}, action: refresh_token}`, none},
+	"an error beside a match":       {`{"match":[{"code":401,"error_code":"oauth2.token.expired"}],"code":401,"error_code":"oauth2.token.revoked"}`, errEnv("oauth2.token.revoked", 401)},
+	"a match string is read":        {`{"match":"{\"code\":401,\"error_code\":\"oauth2.token.expired\"}"}`, errEnv("oauth2.token.expired", 401)},
+	"a match key cut in its object": {`policy match={"error_code":"oauth2.token.expired","code":401`, none},
+	// A go test event names the test, which table-driven tests build from their cases.
+	"go test run event":  {`=== RUN   TestClient_RefreshOnExpired/error_code=oauth2.token.expired`, none},
+	"go test pass event": {`    --- PASS: TestClient_RefreshOnExpired/error_code=oauth2.token.expired (0.00s)`, none},
+	"go test output":     {`    client_test.go:42: got error_code=oauth2.token.expired code=401`, errEnv("oauth2.token.expired", 401)},
 	// A query asks for errors and holds none: its value is not read as a record.
 	"loki query log": {`level=info component=frontend query="{service_name=\"gw\"} | json | error_code=\"oauth2.token.expired\" | code=\"401\"" query_type=filter`, none},
 	"a json query":   {`{"msg":"search","query":"{\"code\":401,\"error_code\":\"oauth2.token.expired\"}"}`, none},

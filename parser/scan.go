@@ -203,7 +203,7 @@ func (p *Parser) scan(b []byte, lvl int) {
 				if !p.special && !mayClassify(b[t.s:t.e]) {
 					// A key of no interest ("10" of 10:00:14, "msg"): keyValue
 					// would only read its value, and a string's nested record.
-					if j, v, ok := sepValue(b, x, i, t.e); ok {
+					if j, v, ok := sepValue(b, x, i, t.s, t.e); ok {
 						if v.str {
 							if x.mayNest(b, v.s, v.e) && !queryKey(b[t.s:t.e]) {
 								p.recurse(b[v.s:v.e], lvl)
@@ -318,6 +318,36 @@ func (p *Parser) scan(b []byte, lvl int) {
 		p.pop(true)
 	}
 	p.overflow = 0 // openers beyond maxDepth inside this scan end with it
+}
+
+// matchKey reports whether key names a rule's filter ("match": {"error_code":
+// "oauth2.token.expired", "code": 401} in a retry policy, an alert or
+// moderation rule, a log router's route): the object or array it holds selects
+// errors and is none itself; it is not read (sepValue skips it).
+func matchKey(key []byte) bool {
+	return len(key) == 5 && key[0]|0x20 == 'm' && string(key[1:]) == "atch"
+}
+
+// containerEnd returns the index after the closer of the object or array whose
+// opener is at i, its strings skipped whole; the end of b if it is not closed.
+func (x *bitIndex) containerEnd(b []byte, i int) int {
+	depth := 0
+	for i < len(b) {
+		switch b[i] {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		case '"', '\'':
+			_, _, next, _ := x.scanString(b, i)
+			i = next
+			continue
+		}
+		i++
+	}
+	return len(b)
 }
 
 // queryKey reports whether key names a query (Loki's and Tempo's query logs:
@@ -791,10 +821,11 @@ type value struct {
 	str, trunc bool
 }
 
-// sepValue reads the separator at i after a key that ends at te, and the value
+// sepValue reads the separator at i after the key b[ts:te], and the value
 // after it. It returns the index after the value, or false when the separator
-// is no key/value separator.
-func sepValue(b []byte, x *bitIndex, i, te int) (j int, v value, ok bool) {
+// is no key/value separator. A rule's filter (matchKey) is skipped whole and
+// read as no value.
+func sepValue(b []byte, x *bitIndex, i, ts, te int) (j int, v value, ok bool) {
 	n := len(b)
 	sep := b[i]
 	j = i + 1
@@ -841,6 +872,9 @@ func sepValue(b []byte, x *bitIndex, i, te int) (j int, v value, ok bool) {
 			v.vk, v.str = vString, true
 		case clOpen:
 			v.vk = vContainer
+			if matchKey(b[ts:te]) && b[j] != '(' {
+				j, v.vk = x.containerEnd(b, j), vNone
+			}
 		case clWord:
 			if q := strPrefixQuote(b, j); q > 0 {
 				v.s, v.e, j, v.trunc = x.scanString(b, q)
@@ -913,7 +947,7 @@ func redactedEnd(b []byte, j int) int {
 // keyValue handles the separator at i after the key t. It returns the index after
 // the value, or false when the separator is no key/value separator.
 func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
-	j, v, ok := sepValue(b, &p.idx[lvl], i, t.e)
+	j, v, ok := sepValue(b, &p.idx[lvl], i, t.s, t.e)
 	if !ok {
 		return 0, false
 	}
