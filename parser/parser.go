@@ -124,6 +124,7 @@ type Parser struct {
 	sawAccess  bool // a text access-log request line + status was seen
 	deepErr    bool // a candidate was cut off by maxDepth / maxLevels
 	docEx      bool // the reference's example error code was read (and dropped)
+	probe      bool // the request is a health probe's or a scraper's (probeRequest)
 	cutMid     bool // the buffer whose frames are being closed at its end was cut inside a token
 	armed      bool // the previous standalone token was an HTTP request line
 	valEnd     bool // the value keyOf is recording runs to the end of the text
@@ -252,7 +253,7 @@ func (p *Parser) reset() {
 	p.best, p.bad = cand{}, cand{}
 	p.success, p.respStatus = false, 0
 	p.sawReq, p.sawAccess, p.deepErr, p.armed, p.arrErr, p.special = false, false, false, false, false, false
-	p.attrPend, p.docEx, p.journal = false, false, 0
+	p.attrPend, p.docEx, p.journal, p.probe = false, false, 0, false
 }
 
 func (p *Parser) result(record []byte) Envelope {
@@ -293,7 +294,7 @@ func (p *Parser) result(record []byte) Envelope {
 		return Envelope{Kind: Malformed, Reason: ReasonTooDeep}
 	case p.success:
 		return Envelope{Kind: Success}
-	case p.respStatus != 0 && (p.sawReq || p.sawAccess):
+	case p.respStatus != 0 && (p.sawReq || p.sawAccess) && !p.probe:
 		return Envelope{Kind: Response, Code: p.respStatus}
 	}
 	return Envelope{}

@@ -292,6 +292,17 @@ var shapes = map[string]struct {
 	// A request line's query names what was asked for; the status is the response.
 	"query of a request line": {`10.42.5.2 - - [24/Nov/2026:09:13:02 +0000] "GET /admin/ai-calls?error_code=oauth2.token.expired&code=401 HTTP/1.1" 200 18211 "-" "Mozilla/5.0"`, response(200)},
 	"query of a json request": {`{"request":"GET /admin/errors?error_code=oauth2.token.expired&code=401 HTTP/1.1","status":200}`, response(200)},
+	// A health probe's or a scraper's request is no API call: its status is no response.
+	"kube-probe access line":       {`10.0.0.2 - - [24/Nov/2026:10:00:03 +0800] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.29"`, none},
+	"load balancer probe, 503":     {`35.191.12.70 - - [24/Nov/2026:10:00:04 +0800] "GET /readyz HTTP/1.1" 503 19 "-" "GoogleHC/1.0"`, none},
+	"json probe line":              {`{"time":"2026-11-24T08:57:41+08:00","remote_addr":"10.20.0.2","method":"GET","uri":"/healthz","status":200,"request_time":0.0}`, none},
+	"logfmt probe line":            {`ts=2026-11-24T10:50:00.001Z gw=egress-proxy method=GET path=/Health/Ready?full=1 status=200 dur_ms=0`, none},
+	"router probe line":            {`heroku[router]: at=info method=GET path="/actuator/health/liveness" host=x.herokuapp.com status=200 bytes=15`, none},
+	"a scrape of the metrics page": {`{"request":"GET /metrics HTTP/1.1","status":200,"body_bytes_sent":1735,"http_user_agent":"Prometheus/3.0.1"}`, none},
+	"an api path is a response":    {`{"request":"GET /gate/lab/api/secondme/user/info HTTP/1.1","status":200}`, response(200)},
+	"a path below an api":          {`10.0.0.2 - - [24/Nov/2026:10:00:03 +0800] "GET /api/health-records/7 HTTP/1.1" 200 812 "-" "okhttp/4.12.0"`, response(200)},
+	"a longer word is no probe":    {`method=GET path=/pingback status=200`, response(200)},
+	"a probe's error still counts": {`method=GET path=/healthz status=503 error_code=connection.error`, errEnv("connection.error", 503)},
 	// Another scheme's code under camel-case errorCode beside an HTTP code.
 	"edi gateway errorCode":       {`COPRAR rejected: {"code":422,"error":"UNB segment invalid","errorCode":"EDI-0042"}`, none},
 	"osb errorCode":               {`[oracle.osb] errorCode=OSB-382500 code=500 message="callout failed"`, none},

@@ -1278,6 +1278,9 @@ func (p *Parser) keyIn(f *frame, kind keyKind, prefix uint32, data bool, vk vkin
 		}
 	case kReq:
 		p.sawReq = true
+		if len(val) > 2 && (val[0] == '/' && probeLead[val[1]]&(1<<(val[2]&31)) != 0 || len(val) >= 14 && val[0]-'A' < 26) {
+			p.probe = p.probe || probeRequest(val)
+		}
 	}
 }
 
@@ -1545,7 +1548,7 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 				return // a client's transport line (urllib3's): see originPort
 			}
 			p.armed = true
-			p.sawReq = true // a status key elsewhere is this request's ("GET /x HTTP/1.1" status=401)
+			p.sawReq, p.probe = true, p.probe || probeRequest(raw) // a status key elsewhere is this request's ("GET /x HTTP/1.1" status=401)
 			if !t.trunc && p.overflow == 0 && len(p.stack) > 0 {
 				if st := fromStatus(b, t.e); st > 0 {
 					p.accessStatus(&p.stack[len(p.stack)-1], st)
@@ -1639,14 +1642,100 @@ func (p *Parser) haproxy(b []byte, q int, lvl int) {
 // request line in text is. Inlined: most values stop at the first byte.
 func (p *Parser) requestValue(v []byte) {
 	if len(v) >= 14 && v[0]-'A' < 26 && !p.sawReq {
-		p.sawReq = requestLineValue(v)
+		p.requestLineValue(v)
 	}
 }
 
-// requestLineValue is isRequestLine, out of line for requestValue.
+// probeRequest reports whether v, a request's path or its request line
+// ("GET /healthz HTTP/1.1"), asks a health, readiness or metrics endpoint
+// (/healthz, /readyz, /livez, /ping, /metrics, /actuator/health…, nginx's and
+// Apache's status pages): a probe's or a scraper's request, no API call, whose
+// status the gateway logs as any other. Such a line is no response (result).
+// It finds the path and looks at its first two letters (most API paths stop
+// there); probePathAt reads on.
+func probeRequest(v []byte) bool {
+	i := 0
+	if len(v) > 0 && v[0] != '/' {
+		// A request line: the path after the method.
+		for i < len(v) && i < 8 && v[i] != ' ' {
+			i++
+		}
+		i++
+	}
+	return i+2 < len(v) && v[i] == '/' && probeLead[v[i+1]]&(1<<(v[i+2]&31)) != 0 && probePathAt(v[i:])
+}
+
+// probeLead[a] has bit b&31 set when a path may start /ab… for probePathAt
+// (either case).
+var probeLead = func() (t [256]uint32) {
+	for _, lead := range []string{"he", "hc", "re", "li", "pi", "me", "se", "st", "ng", "ac", "-/"} {
+		for _, a := range []byte{lead[0], lead[0] &^ 0x20} {
+			t[a] |= 1 << (lead[1] & 31)
+		}
+	}
+	return t
+}()
+
+// probePathAt is probeRequest for a path (v[0] is '/').
 //
 //go:noinline
-func requestLineValue(v []byte) bool { return isRequestLine(v) }
+func probePathAt(v []byte) bool {
+	// By the path's first letter.
+	switch v[1] | 0x20 {
+	case 'h':
+		return probePath(v, "/healthz") || probePath(v, "/health") || probePath(v, "/healthcheck") ||
+			probePath(v, "/health-check") || probePath(v, "/health_check") || probePath(v, "/hc")
+	case 'r':
+		return probePath(v, "/readyz") || probePath(v, "/ready") || probePath(v, "/readiness")
+	case 'l':
+		return probePath(v, "/livez") || probePath(v, "/live") || probePath(v, "/liveness")
+	case 'p':
+		return probePath(v, "/ping")
+	case 'm':
+		return probePath(v, "/metrics")
+	case 's':
+		return probePath(v, "/server-status") || probePath(v, "/stub_status")
+	case 'n':
+		return probePath(v, "/nginx_status")
+	case 'a':
+		return probePath(v, "/actuator/health") || probePath(v, "/actuator/prometheus")
+	case '-':
+		return probePath(v, "/-/healthy") || probePath(v, "/-/ready")
+	}
+	return false
+}
+
+// probePath reports whether the path at the start of v is p (ASCII case
+// folded), or a path below it: p followed by the end, a slash, a query, a
+// blank or a quote.
+func probePath(v []byte, p string) bool {
+	if len(v) < len(p) {
+		return false
+	}
+	for i := 1; i < len(p); i++ {
+		if c := v[i]; c != p[i] && c|0x20 != p[i] {
+			return false
+		}
+	}
+	if len(v) == len(p) {
+		return true
+	}
+	switch v[len(p)] {
+	case '/', '?', ' ', '"', '\'', '\\', '#', '\t':
+		return true
+	}
+	return false
+}
+
+// requestLineValue is requestValue's check, out of line: isRequestLine, and
+// what the request asks (probeRequest).
+//
+//go:noinline
+func (p *Parser) requestLineValue(v []byte) {
+	if isRequestLine(v) {
+		p.sawReq, p.probe = true, probeRequest(v)
+	}
+}
 
 // isRequestLine matches "GET /path HTTP/1.1" (the quoted request of nginx,
 // Apache, Envoy and Kong text access logs).
