@@ -270,8 +270,9 @@ func (p *Parser) result(record []byte) Envelope {
 			p.best.code = int32(dumpStatus(record))
 		}
 		val := p.arena[p.best.off : p.best.off+p.best.n]
-		if p.best.code == 0 && (p.best.rank == 1 && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record)) {
-			return Envelope{} // see headerLineAlone, alertNotice, goTestEvent
+		if p.best.code == 0 && (p.best.rank == 1 && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record)) ||
+			blank[record[0]] && sourceStatement(record) {
+			return Envelope{} // see headerLineAlone, alertNotice, goTestEvent, sourceStatement
 		}
 		var code string
 		if e, ok := p.cat.LookupBytes(val); ok {
@@ -285,7 +286,7 @@ func (p *Parser) result(record []byte) Envelope {
 			}
 		}
 		return Envelope{Kind: Error, ErrorCode: code, Code: int(p.best.code)}
-	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record) && !phpTraceFrame(record)):
+	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record) && !phpTraceFrame(record)) && !(blank[record[0]] && sourceStatement(record)):
 		// (A hex dump's text column, read as a string or not, is no cut:
 		// '{"code":401,"mes'. Nested, the string alone does not show it.
 		// Nor is an argument PHP's stack trace shortens.)
@@ -298,6 +299,26 @@ func (p *Parser) result(record []byte) Envelope {
 		return Envelope{Kind: Response, Code: p.respStatus}
 	}
 	return Envelope{}
+}
+
+// sourceStatement reports whether record is an indented statement of source
+// code that raises or throws an error, as Python's tracebacks and Node's
+// uncaught exceptions print the line that failed ("    raise
+// SecondMeError(code=401, error_code=\"oauth2.token.expired\")", "    throw
+// new ApiError({ code: 401, … })"): the program's text, no error it logs
+// (the traceback's last line logs it). The statement is the whole record: it
+// ends with its call's parenthesis (or "from e", "from None"), and no
+// exception's message follows it on the line.
+func sourceStatement(record []byte) bool {
+	i := skipBlank(record, 0)
+	if i < 2 || !bytes.HasPrefix(record[i:], []byte("raise ")) && !bytes.HasPrefix(record[i:], []byte("throw ")) {
+		return false
+	}
+	s := bytes.TrimRight(record[i:], " \t\r;")
+	if k := bytes.LastIndex(s, []byte(" from ")); k > 0 && k >= bytes.LastIndexByte(s, ')') {
+		s = s[:k] // raise X(…) from e
+	}
+	return len(s) > 0 && s[len(s)-1] == ')' && bytes.IndexByte(s, '\n') < 0
 }
 
 // dumpStatus returns the status of the response status line that starts

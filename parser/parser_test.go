@@ -342,6 +342,13 @@ var shapes = map[string]struct {
 	"an error beside a match":       {`{"match":[{"code":401,"error_code":"oauth2.token.expired"}],"code":401,"error_code":"oauth2.token.revoked"}`, errEnv("oauth2.token.revoked", 401)},
 	"a match string is read":        {`{"match":"{\"code\":401,\"error_code\":\"oauth2.token.expired\"}"}`, errEnv("oauth2.token.expired", 401)},
 	"a match key cut in its object": {`policy match={"error_code":"oauth2.token.expired","code":401`, none},
+	// A traceback's source line is the program's text, no error it logs.
+	"python source line":       {`    raise SecondMeError(code=401, error_code="oauth2.token.expired")`, none},
+	"python source line, dict": {`    raise SecondMeError({"code": 500, "message": "内部服务器错误", "error_code": "internal.error"})`, none},
+	"python source line, from": {`    raise SecondMeError(code=401, error_code="oauth2.token.expired") from exc`, none},
+	"node source line":         {`    throw new SecondMeError({ code: 401, message: 'expired', error_code: 'oauth2.token.expired' })`, none},
+	"a traceback's last line":  {`secondme.errors.SecondMeError: {'code': 401, 'message': '令牌已过期', 'error_code': 'oauth2.token.expired'}`, errEnv("oauth2.token.expired", 401)},
+	"an indented log line":     {`    error_code=oauth2.token.expired code=401 raise=false`, errEnv("oauth2.token.expired", 401)},
 	// A go test event names the test, which table-driven tests build from their cases.
 	"go test run event":  {`=== RUN   TestClient_RefreshOnExpired/error_code=oauth2.token.expired`, none},
 	"go test pass event": {`    --- PASS: TestClient_RefreshOnExpired/error_code=oauth2.token.expired (0.00s)`, none},
