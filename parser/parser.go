@@ -271,8 +271,8 @@ func (p *Parser) result(record []byte) Envelope {
 		}
 		val := p.arena[p.best.off : p.best.off+p.best.n]
 		if p.best.code == 0 && (p.best.rank == 1 && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record)) ||
-			blank[record[0]] && sourceStatement(record) {
-			return Envelope{} // see headerLineAlone, alertNotice, goTestEvent, sourceStatement
+			programText(record) {
+			return Envelope{} // see headerLineAlone, alertNotice, goTestEvent, programText
 		}
 		var code string
 		if e, ok := p.cat.LookupBytes(val); ok {
@@ -286,7 +286,7 @@ func (p *Parser) result(record []byte) Envelope {
 			}
 		}
 		return Envelope{Kind: Error, ErrorCode: code, Code: int(p.best.code)}
-	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record) && !phpTraceFrame(record)) && !(blank[record[0]] && sourceStatement(record)):
+	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record) && !phpTraceFrame(record)) && !programText(record):
 		// (A hex dump's text column, read as a string or not, is no cut:
 		// '{"code":401,"mes'. Nested, the string alone does not show it.
 		// Nor is an argument PHP's stack trace shortens.)
@@ -299,6 +299,26 @@ func (p *Parser) result(record []byte) Envelope {
 		return Envelope{Kind: Response, Code: p.respStatus}
 	}
 	return Envelope{}
+}
+
+// programText reports whether record is a program's text rather than its
+// log: a source statement (sourceStatement) or a comment (commentLine). Inlined:
+// most records stop at their first byte.
+func programText(record []byte) bool {
+	c := record[0]
+	return (blank[c] || c == '#' || c == '/') && (sourceStatement(record) || commentLine(record))
+}
+
+// commentLine reports whether record is a comment of a script, a
+// configuration or source code — its first word "#" or "//" ("# Retry only on
+// 5xx, e.g. {"code":500,…,"error_code":"internal.error"}", "# example reply:
+// {…}", "// oauth2.token.expired (401): refresh and retry once"), as a log
+// shows a file it echoes: it names errors and logs none. (A PHP stack frame,
+// "#0 /app/…", a W3C directive, "#Fields:", and rsyslog's "#012" are no
+// comment: a blank follows the marker.)
+func commentLine(record []byte) bool {
+	b := record[skipBlank(record, 0):]
+	return len(b) > 2 && (b[0] == '#' && (b[1] == ' ' || b[1] == '\t') || b[0] == '/' && b[1] == '/' && (b[2] == ' ' || b[2] == '\t'))
 }
 
 // sourceStatement reports whether record is an indented statement of source

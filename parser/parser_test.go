@@ -349,6 +349,12 @@ var shapes = map[string]struct {
 	"node source line":         {`    throw new SecondMeError({ code: 401, message: 'expired', error_code: 'oauth2.token.expired' })`, none},
 	"a traceback's last line":  {`secondme.errors.SecondMeError: {'code': 401, 'message': '令牌已过期', 'error_code': 'oauth2.token.expired'}`, errEnv("oauth2.token.expired", 401)},
 	"an indented log line":     {`    error_code=oauth2.token.expired code=401 raise=false`, errEnv("oauth2.token.expired", 401)},
+	// A comment names errors and logs none.
+	"a hash comment":           {`# Retry only on 5xx, e.g. {"code":500,"message":"x","error_code":"internal.error"} - see docs/errors.md`, none},
+	"an indented hash comment": {`    # e.g. {"code": 401, "message": "令牌已过期", "error_code": "oauth2.token.expired"} -> refresh and retry`, none},
+	"a slash comment":          {`// 401 oauth2.token.expired => refresh: error_code=oauth2.token.expired code=401`, none},
+	"a php stack frame":        {`#0 /app/src/Client.php(54): Client->fail(Array) {"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
+	"a hashtag is no comment":  {`#ops error_code=oauth2.token.expired code=401`, errEnv("oauth2.token.expired", 401)},
 	// A go test event names the test, which table-driven tests build from their cases.
 	"go test run event":  {`=== RUN   TestClient_RefreshOnExpired/error_code=oauth2.token.expired`, none},
 	"go test pass event": {`    --- PASS: TestClient_RefreshOnExpired/error_code=oauth2.token.expired (0.00s)`, none},
