@@ -92,7 +92,7 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 			}
 			i = end
 		case c == '{':
-			if j+2 < n && b[j+1] == '\\' && b[j+2] == '"' || matchKey(key) {
+			if j+2 < n && b[j+1] == '\\' && b[j+2] == '"' || filterKey(key) {
 				return start, false // {\"code\":…}: an escaped body, or a rule's filter, which the generic loop reads (skips)
 			}
 			if mayClassify(key) {

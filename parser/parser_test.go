@@ -335,13 +335,18 @@ var shapes = map[string]struct {
 	"a generic constant beside a code":         {`{"code":500,"error_code":"INTERNAL_ERROR"}`, bad(ReasonBadErrorCode, 500)},
 	"a word beside a gateway status":           {`ts=x method=GET uri=/gate/lab/api/secondme/user/info status=401 upstream=secondme_api error_code=OAuth2TokenExpired`, bad(ReasonBadErrorCode, 401)},
 	"another api's client error with a status": {`Auth0 Management API error: {"statusCode":429,"error":"Too Many Requests","errorCode":"too_many_requests"}`, none},
-	// A rule's filter selects errors and is none itself: a match key's object or array is not read.
+	// A rule's or a query's filter selects errors and is none itself: a match, term or terms key's object or array is not read.
 	"a rule's match object":         {`{"level":"info","msg":"loaded alert rule","rule":{"name":"SecondMeTokenExpiry","match":{"error_code":"oauth2.token.expired","code":401},"threshold":5}}`, none},
 	"a python rule's match":         {`DEBUG trust_safety.rules loaded rule: {'name': 'secondme_outage', 'match': {'error_code': ['connection.error', 'internal.error']}, 'action': 'skip'}`, none},
 	"a bare rule's match":           {`loaded rule {name: refresh_on_expiry, match: {error_code: oauth2.token.expired, code: 401}, action: refresh_token}`, none},
 	"an error beside a match":       {`{"match":[{"code":401,"error_code":"oauth2.token.expired"}],"code":401,"error_code":"oauth2.token.revoked"}`, errEnv("oauth2.token.revoked", 401)},
 	"a match string is read":        {`{"match":"{\"code\":401,\"error_code\":\"oauth2.token.expired\"}"}`, errEnv("oauth2.token.expired", 401)},
 	"a match key cut in its object": {`policy match={"error_code":"oauth2.token.expired","code":401`, none},
+	"an elasticsearch term query":   {`{"query":{"term":{"error_code":"oauth2.token.expired"}},"size":0,"aggs":{"by_status":{"terms":{"field":"code"}}}}`, none},
+	"a term filter inside bool":     {`POST /gw-*/_search {"size":0,"query":{"bool":{"filter":[{"term":{"error_code":"oauth2.token.expired"}},{"term":{"code":401}}]}}}`, none},
+	"a terms query's list":          {`{"query":{"terms":{"error_code":["oauth2.token.expired","oauth2.token.revoked"]}}}`, none},
+	"an error beside a term":        {`{"term":{"error_code":"oauth2.token.expired"},"code":401,"error_code":"oauth2.token.revoked"}`, errEnv("oauth2.token.revoked", 401)},
+	"a word term is no filter":      {`{"terminal":{"code":401,"error_code":"oauth2.token.expired"}}`, errEnv("oauth2.token.expired", 401)},
 	// A traceback's source line is the program's text, no error it logs.
 	"python source line":       {`    raise SecondMeError(code=401, error_code="oauth2.token.expired")`, none},
 	"python source line, dict": {`    raise SecondMeError({"code": 500, "message": "内部服务器错误", "error_code": "internal.error"})`, none},

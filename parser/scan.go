@@ -320,12 +320,19 @@ func (p *Parser) scan(b []byte, lvl int) {
 	p.overflow = 0 // openers beyond maxDepth inside this scan end with it
 }
 
-// matchKey reports whether key names a rule's filter ("match": {"error_code":
-// "oauth2.token.expired", "code": 401} in a retry policy, an alert or
-// moderation rule, a log router's route): the object or array it holds selects
-// errors and is none itself; it is not read (sepValue skips it).
-func matchKey(key []byte) bool {
-	return len(key) == 5 && key[0]|0x20 == 'm' && string(key[1:]) == "atch"
+// filterKey reports whether key names a rule's or a query's filter ("match":
+// {"error_code": "oauth2.token.expired", "code": 401} in a retry policy, an
+// alert or moderation rule, a log router's route; Elasticsearch's "term" and
+// "terms" clauses): the object or array it holds selects errors and is none
+// itself; it is not read (sepValue skips it).
+func filterKey(key []byte) bool {
+	switch len(key) {
+	case 4:
+		return key[0]|0x20 == 't' && string(key[1:]) == "erm"
+	case 5:
+		return key[0]|0x20 == 'm' && string(key[1:]) == "atch" || key[0]|0x20 == 't' && string(key[1:]) == "erms"
+	}
+	return false
 }
 
 // containerEnd returns the index after the closer of the object or array whose
@@ -823,8 +830,8 @@ type value struct {
 
 // sepValue reads the separator at i after the key b[ts:te], and the value
 // after it. It returns the index after the value, or false when the separator
-// is no key/value separator. A rule's filter (matchKey) is skipped whole and
-// read as no value.
+// is no key/value separator. A rule's or a query's filter (filterKey) is
+// skipped whole and read as no value.
 func sepValue(b []byte, x *bitIndex, i, ts, te int) (j int, v value, ok bool) {
 	n := len(b)
 	sep := b[i]
@@ -872,7 +879,7 @@ func sepValue(b []byte, x *bitIndex, i, ts, te int) (j int, v value, ok bool) {
 			v.vk, v.str = vString, true
 		case clOpen:
 			v.vk = vContainer
-			if matchKey(b[ts:te]) && b[j] != '(' {
+			if filterKey(b[ts:te]) && b[j] != '(' {
 				j, v.vk = x.containerEnd(b, j), vNone
 			}
 		case clWord:
