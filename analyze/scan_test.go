@@ -3,6 +3,7 @@ package analyze
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -323,19 +324,39 @@ func TestScanW3C(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := res.Summarize(DefaultSummaryOptions())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if doc.ByErrorCode["oauth2.token.expired"] != 1 || doc.ByErrorCode["oauth2.refresh_token.invalid"] != 1 ||
-			doc.Envelopes.Errors != 2 || doc.Envelopes.GatewayResponses != 1 {
-			t.Errorf("multiline=%v: errors %v, envelopes %+v", multiline, doc.ByErrorCode, doc.Envelopes)
-		}
-		for _, ks := range res.Keys {
-			if ks.ErrorCode == "oauth2.refresh_token.invalid" &&
-				(ks.Code != 401 || !ks.First.Equal(time.Date(2026, 11, 24, 3, 14, 2, 0, time.UTC))) {
-				t.Errorf("multiline=%v: %+v, want status 401 at 03:14:02", multiline, ks)
-			}
+		checkIISScan(t, fmt.Sprintf("multiline=%v", multiline), res, 1, 401)
+	}
+}
+
+// checkIISScan checks the scan of an IIS log with two errors,
+// oauth2.token.expired and oauth2.refresh_token.invalid (with status and at
+// 03:14:02 on 2026-11-24), and responses gateway responses.
+func checkIISScan(t *testing.T, what string, res *Result, responses int64, status int) {
+	t.Helper()
+	doc, err := res.Summarize(DefaultSummaryOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.ByErrorCode["oauth2.token.expired"] != 1 || doc.ByErrorCode["oauth2.refresh_token.invalid"] != 1 ||
+		doc.Envelopes.Errors != 2 || doc.Envelopes.GatewayResponses != responses {
+		t.Errorf("%s: errors %v, envelopes %+v", what, doc.ByErrorCode, doc.Envelopes)
+	}
+	for _, ks := range res.Keys {
+		if ks.ErrorCode == "oauth2.refresh_token.invalid" &&
+			(ks.Code != status || !ks.First.Equal(time.Date(2026, 11, 24, 3, 14, 2, 0, time.UTC))) {
+			t.Errorf("%s: %+v, want status %d at 03:14:02", what, ks, status)
 		}
 	}
+}
+
+// TestScanIISWithoutDirective: IIS lines whose "#Fields:" directive is not in
+// the input (an excerpt, a file whose header went with an earlier one) are
+// read by IIS's fixed field order, their date and time as the records' time;
+// an HTTP.sys error log line likewise.
+func TestScanIISWithoutDirective(t *testing.T) {
+	excerpt := "2026-11-24 03:12:55 10.0.4.12 POST /gate/lab/api/secondme/chat/stream - 443 - 203.0.113.45 okhttp/4.12.0 - 401 0 0 212 oauth2.token.expired\r\n" +
+		"2026-11-24 03:12:56 10.0.4.12 GET /gate/lab/api/secondme/session/list pageSize=20 443 - 203.0.113.45 okhttp/4.12.0 - 200 0 0 47 -\r\n" +
+		"2026-11-24 03:14:02 10.0.4.12 POST /gate/lab/api/oauth/token/refresh - 443 - 203.0.113.45 okhttp/4.12.0 - 400 0 0 44 oauth2.refresh_token.invalid\r\n" +
+		"2026-11-24 03:14:05 127.0.0.1 53122 10.0.4.12 443 HTTP/1.1 POST /gate/lab/api/secondme/chat/stream - 503 1 QueueFull DefaultAppPool\r\n"
+	checkIISScan(t, "without a directive", scanBytes(t, []byte(excerpt), DefaultOptions()), 2, 400)
 }

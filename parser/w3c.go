@@ -23,6 +23,8 @@ type W3C struct {
 	names [][]byte // the fields of the last "#Fields:" directive; nil before one
 	date  int      // the index of a "date" field a "time" field follows, or -1
 	buf   []byte   // Record's result
+
+	fields [][]byte // the fields of a line read without a directive (positional)
 }
 
 // w3cFields starts the directive that names the fields.
@@ -43,12 +45,19 @@ func (w *W3C) Record(line []byte) []byte {
 		}
 		return line
 	}
-	if w.names == nil {
-		return line
-	}
 	data := line
 	if data[len(data)-1] == '\r' {
 		data = data[:len(data)-1] // CRLF: IIS writes it
+	}
+	if w.names == nil {
+		// An IIS line read by position starts "2026-11-24 02:35:10 ": most
+		// other lines are given up at their length and two bytes.
+		if len(data) >= minIISLine && data[10] == ' ' && data[19] == ' ' {
+			if named, ok := w.positional(data); ok {
+				return named
+			}
+		}
+		return line
 	}
 	if named, ok := w.named(data); ok {
 		return named

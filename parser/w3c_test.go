@@ -17,8 +17,27 @@ func TestW3C(t *testing.T) {
 		want   string // heldOutResult of the record
 	}
 	cases := map[string][]step{
-		"no directive: lines as they are": {
-			{iisLine, "", "none"},
+		"no directive: IIS's and HTTPERR's lines by position, others as they are": {
+			{iisLine, "time=2026-11-24T03:12:55Z cs-method=POST cs-uri-stem=/gate/lab/api/secondme/chat/stream sc-status=401", "response 401"},
+			{iisLine + " oauth2.token.expired\r", "time=2026-11-24T03:12:55Z cs-method=POST cs-uri-stem=/gate/lab/api/secondme/chat/stream sc-status=401 X-Error-Code=oauth2.token.expired", "error oauth2.token.expired 401"},
+			// App Service: s-sitename first; the host fits the grammar but
+			// comes before the status, a token of no catalog module after it.
+			{"2026-11-24 02:31:12 SECONDME-FUNC POST /api/chat X-ARR-LOG-ID=8d2c 443 - 203.0.113.9 okhttp/4.12.0 - - api.secondme.io 502 0 0 412 1093 30021 web.frontend.cache",
+				"time=2026-11-24T02:31:12Z cs-method=POST cs-uri-stem=/api/chat sc-status=502", "response 502"},
+			{"2026-11-24 02:31:13 W3SVC2 WEB01 10.1.4.20 GET /gate/lab/api/secondme/session/list limit=20 443 - 10.9.8.7 HTTP/1.1 Mozilla/5.0 - portal.example 429 0 0 5120 812 188 apikey.rate_limit.exceeded",
+				"time=2026-11-24T02:31:13Z cs-method=GET cs-uri-stem=/gate/lab/api/secondme/session/list sc-status=429 X-Error-Code=apikey.rate_limit.exceeded", "error apikey.rate_limit.exceeded 429"},
+			// HTTP.sys's error log, with and without the stream id; its query is not read.
+			{"2026-11-24 02:41:00 127.0.0.1 53122 127.0.0.1 8765 HTTP/1.1 GET /callback?code=9c1f&state=x7 - 400 - BadRequest -",
+				"time=2026-11-24T02:41:00Z cs-method=GET cs-uri-stem=/callback sc-status=400", "response 400"},
+			{"2026-11-24 02:41:01 10.0.0.1 53123 10.0.0.2 443 HTTP/2.0 POST /api/oauth/token 503 1 QueueFull DefaultAppPool",
+				"time=2026-11-24T02:41:01Z cs-method=POST cs-uri-stem=/api/oauth/token sc-status=503", "response 503"},
+			{"2026-11-24 02:41:02 10.0.0.1 53124 10.0.0.2 443 - - - - - - Timer_ConnectionIdle -", "", "none"},
+			// Not IIS: a fraction, a quote, no status triple, the method too far in, no path.
+			{"2026-11-24 02:41:03.007 INFO GET /x - 443 - 10.0.0.5 - - 200 0 0 3", "", "none"},
+			{`2026-11-24 02:41:04 INFO "GET /x" 200 0 0 3`, "", "none"},
+			{"2026-11-24 02:41:05 worker GET /jobs 42 done in 3 s", "", "none"},
+			{"2026-11-24 02:41:06 a b c d e f GET /x - 443 - 10.0.0.5 - - 200 0 0 3", "", "none"},
+			{"2026-11-24 02:41:07 10.0.4.12 POST x - 443 - 10.0.0.5 - - 401 0 0 3", "", "none"},
 			{`{"code":401,"error_code":"oauth2.token.expired"}`, "", "error oauth2.token.expired 401"},
 		},
 		"IIS with a response header field": {
@@ -119,6 +138,11 @@ func TestW3CAllocations(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { w.Record(plain) }); n != 0 {
 		t.Errorf("%v allocations per line without a directive", n)
 	}
+	iis := []byte("2026-11-24 03:12:55 10.0.4.12 POST " + strings.Repeat("/x", 100) + " - 443 - 10.0.0.5 - - 401 0 0 3 oauth2.token.expired")
+	w.Record(iis)
+	if n := testing.AllocsPerRun(100, func() { w.Record(iis) }); n != 0 {
+		t.Errorf("%v allocations per IIS line without a directive", n)
+	}
 	w.Record([]byte("#Fields: date time cs-method cs-uri-stem sc-status X-Error-Code"))
 	line := []byte("2026-11-24 03:12:55 POST " + strings.Repeat("/x", 100) + " 401 oauth2.token.expired")
 	if n := testing.AllocsPerRun(100, func() { w.Record(line) }); n != 0 {
@@ -131,6 +155,7 @@ func TestW3CAllocations(t *testing.T) {
 func FuzzW3C(f *testing.F) {
 	f.Add("#Fields: date time sc-status X-Error-Code\n2026-11-24 03:12:55 401 oauth2.token.expired\n03:12 401\n#Fields: a b\n1\t2 \"3\\\n\r\n")
 	f.Add("#Fields:\n#Fields: a\n x \n#Version: 1.0\n\t\t")
+	f.Add("2026-11-24 03:12:55 10.0.4.12 POST /x?a=1 - 443 - 10.0.0.5 - - 401 0 0 3 oauth2.token.expired\r\n2026-11-24 02:41:00 127.0.0.1 53122 127.0.0.1 8765 HTTP/1.1 GET /callback?code=9c1f - 400 - BadRequest -")
 	f.Fuzz(func(t *testing.T, in string) {
 		var w W3C
 		var names []string
@@ -142,8 +167,12 @@ func FuzzW3C(f *testing.F) {
 			if got == l {
 				continue
 			}
-			if len(names) == 0 || l == "" || l[0] == '#' {
-				t.Fatalf("%q rewritten to %q without a directive", l, got)
+			if l == "" || l[0] == '#' {
+				t.Fatalf("%q rewritten to %q", l, got)
+			}
+			if len(names) == 0 {
+				checkPositional(t, l, got)
+				continue
 			}
 			data := strings.TrimSuffix(l, "\r")
 			var values []string
@@ -218,3 +247,50 @@ func readNamed(t *testing.T, s string, names []string) []string {
 	}
 	return values
 }
+
+// checkPositional checks a line read without a directive (W3C.positional):
+// its date and time, then a method, a path, a status and an error code that
+// are fields of the line (the path up to a query).
+func checkPositional(t *testing.T, line, got string) {
+	t.Helper()
+	data := strings.TrimSuffix(line, "\r")
+	fields := map[string]bool{}
+	for _, f := range strings.Split(data, " ") {
+		fields[f] = true
+		if path, _, ok := strings.Cut(f, "?"); ok {
+			fields[path] = true
+		}
+	}
+	if len(data) < 19 || !strings.HasPrefix(got, "time="+data[:10]+"T"+data[11:19]+"Z cs-method=") {
+		t.Fatalf("%q rewritten to %q without a directive", line, got)
+	}
+	var names []string
+	for _, pair := range strings.Split(got, " ")[1:] {
+		name, value, _ := strings.Cut(pair, "=")
+		names = append(names, name)
+		if strings.HasPrefix(value, `"`) { // a backslash in the path: quoted, escaped
+			value = strings.NewReplacer(`\\`, `\`, `\"`, `"`).Replace(value[1 : len(value)-1])
+		}
+		if !fields[value] {
+			t.Fatalf("%q rewritten to %q: %s=%s is no field of the line", line, got, name, value)
+		}
+	}
+	if n := strings.Join(names, " "); n != "cs-method cs-uri-stem sc-status" && n != "cs-method cs-uri-stem sc-status X-Error-Code" {
+		t.Fatalf("%q rewritten to %q: fields %s", line, got, n)
+	}
+}
+
+// BenchmarkW3CRecord: what W3C adds to every line the exporter reads, on the
+// committed corpus (no directive: most lines are given up at their first
+// byte, a line starting with a date and a time within its first fields).
+func BenchmarkW3CRecord(b *testing.B) {
+	c := loadBenchCorpus(b)
+	var w W3C
+	benchLines(b, c.all, func(lines [][]byte) {
+		for _, l := range lines {
+			w3cSink = w.Record(l)
+		}
+	})
+}
+
+var w3cSink []byte

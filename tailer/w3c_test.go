@@ -78,7 +78,8 @@ func TestW3CRestartKeepsFields(t *testing.T) {
 }
 
 // TestW3CTruncateForgetsFields: after a truncation the file starts afresh:
-// lines without a directive are read as they are.
+// lines without a directive are read as they are, an IIS line in IIS's own
+// field order by position.
 func TestW3CTruncateForgetsFields(t *testing.T) {
 	_, path := tempLog(t, "u_ex261124.log")
 	data, records := iisLines(0, 3)
@@ -93,6 +94,11 @@ func TestW3CTruncateForgetsFields(t *testing.T) {
 	appendFile(t, path, "10:00:00 POST /x 401 1 oauth2.token.expired\n")
 	waitFor(t, "the line after the truncation", func() bool { return r.count("iis") == 4+len(records)+1 })
 	if got := r.get("iis"); got[len(got)-1] != "10:00:00 POST /x 401 1 oauth2.token.expired" {
+		t.Fatalf("last record %q", got[len(got)-1])
+	}
+	appendFile(t, path, "2026-11-24 10:00:01 10.0.4.12 POST /x - 443 - 10.0.0.5 okhttp/4.12.0 - 401 0 0 3 oauth2.token.expired\r\n")
+	waitFor(t, "the IIS line", func() bool { return r.count("iis") == 4+len(records)+2 })
+	if got := r.get("iis"); got[len(got)-1] != "time=2026-11-24T10:00:01Z cs-method=POST cs-uri-stem=/x sc-status=401 X-Error-Code=oauth2.token.expired" {
 		t.Fatalf("last record %q", got[len(got)-1])
 	}
 }
