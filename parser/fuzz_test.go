@@ -45,8 +45,13 @@ func FuzzParse(f *testing.F) {
 
 // parseUnfiltered runs the tokenizer without the record-level pre-filter: it
 // must find exactly what Parse finds, or the pre-filter rejected an envelope.
-func parseUnfiltered(in []byte) Envelope {
+func parseUnfiltered(in []byte) Envelope { return parseUnfilteredDecoded(in, false) }
+
+// parseUnfilteredDecoded is parseUnfiltered for a record whose HTML entities
+// were decoded already (decoded), or not.
+func parseUnfilteredDecoded(in []byte, decoded bool) Envelope {
 	p, rec := New(nil), trimBOM(in)
+	p.inUnent = decoded
 	p.reset()
 	p.scan(rec, 0)
 	e := p.result(rec)
@@ -58,8 +63,13 @@ func parseUnfiltered(in []byte) Envelope {
 		// As Parse: a record the pre-filter lets through, once more without
 		// its colour codes.
 		if plain := stripColours(nil, rec); len(plain) > 0 {
-			return parseUnfiltered(plain)
+			e = parseUnfilteredDecoded(plain, decoded)
 		}
+	}
+	if e.Kind == None && !decoded && hasQuoteEntity(rec) && prefilter(rec, &memo) {
+		// As Parse: a record the pre-filter lets through, once more with its
+		// HTML entities decoded, once.
+		e = parseUnfilteredDecoded(decodeEntities(nil, rec), true)
 	}
 	return e
 }

@@ -110,6 +110,8 @@ type Parser struct {
 	idx     [maxLevels]bitIndex // the index of the buffer scanned at each level
 	arena   []byte              // error_code values of the current record
 	plain   []byte              // the record without its colour codes (uncoloured)
+	unent   []byte              // the record with its HTML entities decoded (unentitied)
+	inUnent bool                // the record being parsed is unent: not decoded again
 
 	seq      int32 // frames opened so far in this record: document order
 	overflow int   // openers beyond maxDepth not pushed
@@ -171,8 +173,23 @@ func (p *Parser) Parse(record []byte) Envelope {
 		if e.Kind == None && bytes.IndexByte(record, 0x1b) >= 0 {
 			e = p.uncoloured(record)
 		}
+		if e.Kind == None && !p.inUnent && hasQuoteEntity(record) {
+			e = p.unentitied(record)
+		}
 	}
 	return e
+}
+
+// unentitied parses record again with its HTML entities decoded: a body
+// that an HTML page, an XML report (JMeter, JUnit, an Event Log export) or an
+// XML attribute carries escaped, {&quot;code&quot;:401,…}. Only a record that
+// gave nothing and holds a quote entity is read again, once (a record decoded
+// is not decoded twice: "&amp;quot;" stays "&quot;").
+func (p *Parser) unentitied(record []byte) Envelope {
+	p.unent = decodeEntities(p.unent[:0], record)
+	p.inUnent = true
+	defer func() { p.inUnent = false }()
+	return p.Parse(p.unent)
 }
 
 // goTestEvent reports whether record is a test event line of "go test -v"

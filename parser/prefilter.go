@@ -181,10 +181,10 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	}
 	sep := j < len(b) && (b[j] == ':' || b[j] == '=')
 	if !sep && !vk.after(b, end) {
-		// "decode payload": no separator, no key — unless an EDN keyword
-		// (:error_code "…"), which a colon starts and a blank ends.
+		// "decode payload": no separator, no key — unless an EDN keyword (:error_code "…"), which a colon
+		// starts and a blank ends, or a key quoted with HTML entities (code&quot;:), which Parse decodes.
 		ws := end - wlen
-		return ws > 0 && ednWordBefore[b[ws-1]] && end < len(b) && b[end] == ' ' && ednKeyAt(b, end)
+		return (ws > 0 && ednWordBefore[b[ws-1]] && end < len(b) && b[end] == ' ' && ednKeyAt(b, end)) || (j < len(b) && b[j] == '&' && quoteEntityAt(b, j))
 	}
 	if ws := end - wlen; ws == 0 || (!keyByte[b[ws-1]] && b[ws-1] != 0x1b) { // (an escape before: see colourSplit)
 		// The word is the whole key ("code":, status=): what classifyKey says
