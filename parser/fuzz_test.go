@@ -56,7 +56,7 @@ func parseUnfilteredDecoded(in []byte, decoded bool) Envelope {
 	p.scan(rec, 0)
 	e := p.result(rec)
 	if e.Kind == None && len(rec) > 0 {
-		e = taggedAccess(rec) // as Parse: an access line without keys, named by its tag
+		e = p.keylessAccess(rec, firstByte[rec[0]]) // as Parse: an access line without keys
 	}
 	var memo haproxyMemo
 	if e.Kind == None && bytes.IndexByte(rec, 0x1b) >= 0 && prefilter(rec, &memo) {

@@ -31,8 +31,19 @@ import (
 // firstByte is the test of a line's first byte, one load for every line:
 // 'H' for an "HTTP/" there (httpAt, as the pre-filter's block scan checks
 // every other 'H'), '[' for the bytes an access line's tag starts with (ESC:
-// a colour code before it), '{' for a journal export (journalStart).
-var firstByte = [256]byte{'H': 'H', '[': '[', '-': '[', ' ': '[', 0x1b: '[', '{': '{'}
+// a colour code before it), '{' for a journal export (journalStart), '1'
+// for Squid's native access log (squidLine).
+var firstByte = [256]byte{'H': 'H', '[': '[', '-': '[', ' ': '[', 0x1b: '[', '{': '{', '1': '1'}
+
+// keylessAccess reads an access line that names no field, by its first byte
+// fb (firstByte): one tagged "[GIN]", "-->"... ('['), or Squid's native
+// access log ('1').
+func (p *Parser) keylessAccess(b []byte, fb byte) Envelope {
+	if fb == '1' {
+		return p.squidAccess(b)
+	}
+	return taggedAccess(b)
+}
 
 // maxTagLead bounds the blanks and colour codes before an access line's tag.
 const maxTagLead = 24

@@ -167,8 +167,8 @@ func (p *Parser) Parse(record []byte) Envelope {
 	p.scan(record, 0)
 	e := p.result(record)
 	if e.Kind == None {
-		if firstByte[record[0]] == '[' {
-			e = taggedAccess(record)
+		if fb := firstByte[record[0]]; fb == '[' || fb == '1' {
+			e = p.keylessAccess(record, fb)
 		}
 		if e.Kind == None && bytes.IndexByte(record, 0x1b) >= 0 {
 			e = p.uncoloured(record)
@@ -291,18 +291,7 @@ func (p *Parser) result(record []byte) Envelope {
 			programText(record) {
 			return Envelope{} // see headerLineAlone, alertNotice, goTestEvent, programText
 		}
-		var code string
-		if e, ok := p.cat.LookupBytes(val); ok {
-			code = e.Code
-		} else if c, ok := p.unknown[string(val)]; ok {
-			code = c
-		} else {
-			code = string(val) // the one allocation: a code outside the catalog, first seen
-			if len(p.unknown) < maxUnknownInterned {
-				p.unknown[code] = code
-			}
-		}
-		return Envelope{Kind: Error, ErrorCode: code, Code: int(p.best.code)}
+		return Envelope{Kind: Error, ErrorCode: p.codeString(val), Code: int(p.best.code)}
 	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record) && !phpTraceFrame(record)) && !programText(record):
 		// (A hex dump's text column, read as a string or not, is no cut:
 		// '{"code":401,"mes'. Nested, the string alone does not show it.
@@ -316,6 +305,23 @@ func (p *Parser) result(record []byte) Envelope {
 		return Envelope{Kind: Response, Code: p.respStatus}
 	}
 	return Envelope{}
+}
+
+// codeString returns the error code val as a string: the catalog's, or one
+// interned before, or (the one allocation) a code outside the catalog first
+// seen.
+func (p *Parser) codeString(val []byte) string {
+	if e, ok := p.cat.LookupBytes(val); ok {
+		return e.Code
+	}
+	if c, ok := p.unknown[string(val)]; ok {
+		return c
+	}
+	code := string(val)
+	if len(p.unknown) < maxUnknownInterned {
+		p.unknown[code] = code
+	}
+	return code
 }
 
 // programText reports whether record is a program's text rather than its

@@ -96,6 +96,12 @@ var shapes = map[string]struct {
 	"html entities in an xml attribute": {`<output name="Response" value="{&quot;code&quot;:404,&quot;error_code&quot;:&quot;secondme.session.not_found&quot;}" />`, errEnv("secondme.session.not_found", 404)},
 	"html entities, no envelope":        {`<set-variable value="@(Headers.GetValueOrDefault(&quot;x-error-code&quot;,&quot;&quot;))" /> status&quot; code&amp;`, none},
 	"html entities decoded once":        {`<pre>{&amp;quot;code&amp;quot;:401,&amp;quot;error_code&amp;quot;:&amp;quot;oauth2.token.expired&amp;quot;}</pre>`, none},
+	"squid native access log":           {`1795486380.244    187 10.20.7.15 TCP_MISS/401 512 POST https://api.secondme.io/api/secondme/chat - HIER_DIRECT/203.0.113.10 application/json`, response(401)},
+	"squid with an error code field":    {`1795486402.017     45 10.20.7.15 TCP_MISS/403 131 GET https://api.secondme.io/api/secondme/session/list - HIER_DIRECT/203.0.113.10 application/json api.secondme.io oauth2.scope.insufficient`, errEnv("oauth2.scope.insufficient", 403)},
+	"squid connect tunnel":              {`1795486381.901  30012 10.20.7.15 TCP_TUNNEL/200 48211 CONNECT api.secondme.io:443 - HIER_DIRECT/203.0.113.10 -`, none},
+	"squid request never answered":      {`1795486383.100      0 10.20.7.15 TCP_MISS_ABORTED/000 0 POST https://api.secondme.io/api/secondme/chat - HIER_NONE/- -`, none},
+	"squid probe":                       {`1795486384.100      3 10.20.7.15 TCP_MISS/200 90 GET http://10.0.0.5:8080/healthz - HIER_DIRECT/10.0.0.5 text/plain`, none},
+	"epoch-stamped text, no squid":      {`1795486385.100 INFO worker TCP_MISS/401 512 POST https://api.secondme.io/x - HIER_DIRECT/1.2.3.4 -`, none},
 	"brace in prefix":                   {`[worker{1}] {main failed: {"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
 	"text success":                      {`2026-11-24 DEBUG response: {"code":0,"message":"success","data":{"items":[]}}`, success},
 
