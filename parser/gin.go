@@ -35,14 +35,17 @@ import (
 // for Squid's native access log (squidLine).
 var firstByte = [256]byte{'H': 'H', '[': '[', '-': '[', ' ': '[', 0x1b: '[', '{': '{', '1': '1'}
 
-// keylessAccess reads an access line that names no field, by its first byte
-// fb (firstByte): one tagged "[GIN]", "-->"... ('['), or Squid's native
-// access log ('1').
+// keylessAccess reads an access line that names no field, or not its
+// status, by its first byte fb (firstByte): one tagged "[GIN]", "-->"...
+// or Tencent Cloud API Gateway's ('['), or Squid's native access log ('1').
 func (p *Parser) keylessAccess(b []byte, fb byte) Envelope {
 	if fb == '1' {
 		return p.squidAccess(b)
 	}
-	return taggedAccess(b)
+	if e := taggedAccess(b); e.Kind != None {
+		return e
+	}
+	return tencentAccess(b)
 }
 
 // maxTagLead bounds the blanks and colour codes before an access line's tag.

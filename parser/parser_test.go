@@ -102,6 +102,9 @@ var shapes = map[string]struct {
 	"squid request never answered":      {`1795486383.100      0 10.20.7.15 TCP_MISS_ABORTED/000 0 POST https://api.secondme.io/api/secondme/chat - HIER_NONE/- -`, none},
 	"squid probe":                       {`1795486384.100      3 10.20.7.15 TCP_MISS/200 90 GET http://10.0.0.5:8080/healthz - HIER_DIRECT/10.0.0.5 text/plain`, none},
 	"epoch-stamped text, no squid":      {`1795486385.100 INFO worker TCP_MISS/401 512 POST https://api.secondme.io/x - HIER_DIRECT/1.2.3.4 -`, none},
+	"tencent api gateway":               {`[1258344699][release][service-k2j3h4l5][service-k2j3h4l5-1258344699.gz.apigw.tencentcs.com][api-9ab7c6d5][/api/secondme/chat][https][rsp_st:401][ups_st:401][cip:203.0.113.88][uip:10.0.1.20:8080][err_msg:][req_id:71c0a2f4]`, response(401)},
+	"tencent api gateway probe":         {`[1258344699][release][service-k2j3h4l5][host][api-9ab7c6d5][/healthz][https][rsp_st:200][ups_st:200]`, none},
+	"tencent-like brackets, no status":  {`[1258344699][release][a][b][c][/x][https][ups_st:401][rsp_st:401]`, none},
 	"brace in prefix":                   {`[worker{1}] {main failed: {"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
 	"text success":                      {`2026-11-24 DEBUG response: {"code":0,"message":"success","data":{"items":[]}}`, success},
 

@@ -46,7 +46,7 @@ func prefilter(b []byte, memo *haproxyMemo) bool {
 		return keyAnchored(b) || httpStatus(b, memo)
 	}
 	checks := 0 // HAProxy look-backs (see httpAt)
-	if fb := firstByte[b[0]]; fb != 0 && ((fb == 'H' && httpAt(b, 0, &checks, memo)) || (fb == '[' && tagged(b)) || (fb == '1' && squidLine(b)) ||
+	if fb := firstByte[b[0]]; fb != 0 && ((fb == 'H' && httpAt(b, 0, &checks, memo)) || (fb == '[' && (tagged(b) || tencentLine(b))) || (fb == '1' && squidLine(b)) ||
 		(fb == '{' && memo != nil && journalStart(b) && journalMessage(b) >= 0)) {
 		return true // (a journal export's MESSAGE byte array: the tokenizer decodes it, journalBytes)
 	}
