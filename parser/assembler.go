@@ -140,6 +140,10 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 			return
 		}
 		if rest, ok := a.continuation(line); !ok {
+			if a.foreignService(line) {
+				emit(line) // another service's line, under docker compose's prefix
+				return
+			}
 			a.Flush(emit)
 		} else {
 			line = rest
@@ -194,6 +198,41 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 		return
 	}
 	a.start(line, d)
+}
+
+// foreignService reports whether line, which does not continue the pending
+// record, is a whole line of another service interleaved with the record's
+// lines under the prefix docker compose puts on every line ("api-1   | ",
+// "nginx-1 | ": the service names padded to one width). Such a line is a record of
+// its own that leaves the pending one open — its body's next line follows —
+// unless it could start a record itself (an unbalanced brace, a separator at
+// its end...): the Assembler holds one record at a time.
+func (a *Assembler) foreignService(line []byte) bool {
+	if a.paren || a.clock {
+		return false
+	}
+	n := composePrefix(a.buf)
+	return n > 0 && composePrefix(line) == n && string(line[:n]) != string(a.buf[:n]) &&
+		!mayStart(line) && bytes.Count(line, openBrace) <= bytes.Count(line, closeBrace)
+}
+
+// composePrefix returns the length of docker compose's prefix at the start of
+// line, a service name (letters, digits, '.', '_', '-'), blanks and "| ", or 0.
+func composePrefix(line []byte) int {
+	i := 0
+	for i < len(line) && i < 64 && (isLetter(line[i]) || isDigit(line[i]) || line[i] == '.' || line[i] == '_' || line[i] == '-') {
+		i++
+	}
+	if i == 0 || i == len(line) || line[i] != ' ' {
+		return 0
+	}
+	for i < len(line) && line[i] == ' ' {
+		i++
+	}
+	if i+1 < len(line) && line[i] == '|' && line[i+1] == ' ' {
+		return i + 2
+	}
+	return 0
 }
 
 // fits reports whether the pending record, line appended, stays within the bounds.

@@ -93,6 +93,20 @@ func TestAssembler(t *testing.T) {
 			lines: []string{"api-1  | t ERROR body={", `api-1  |   "code": 401,`, "api-1  | }", "[pod/api-7d9/app] {", `[pod/api-7d9/app]     code: 401`, "[pod/api-7d9/app] }"},
 			want:  []string{"api-1  | t ERROR body={\n  \"code\": 401,\n}", "[pod/api-7d9/app] {\n    code: 401\n}"},
 		},
+		"docker compose: another service's line inside a body": {
+			// Compose interleaves whole lines of its services: a line of
+			// another service is a record of its own, the body goes on, before
+			// its second line as after it.
+			lines: []string{"web-1   | stream error frame: {", "gw-1    | GET /healthz 200", `web-1   |   "code": 500,`, `gw-1    | {"status":401,"request":"GET /x"}`, `web-1   |   "error_code": "secondme.stream.error"`, "web-1   | }", "web-1   | next"},
+			want:  []string{"gw-1    | GET /healthz 200", `gw-1    | {"status":401,"request":"GET /x"}`, "web-1   | stream error frame: {\n  \"code\": 500,\n  \"error_code\": \"secondme.stream.error\"\n}", "web-1   | next"},
+		},
+		"docker compose: a line that could start a record ends the body": {
+			// The Assembler holds one record: a line of another service that
+			// opens an object, or one of the same service that does not
+			// continue the body, ends it; so does a line without the prefix.
+			lines: []string{"web-1 | body={", `gw-1  | body={`, `gw-1  |   "code": 401`, "gw-1  | }", "web-1 | {", "web-1 | plain", "web-1 | {", "plain", `web-1 |   "code": 1`},
+			want:  []string{"web-1 | body={", "gw-1  | body={\n  \"code\": 401\n}", "web-1 | {", "web-1 | plain", "web-1 | {", "plain", `web-1 |   "code": 1`},
+		},
 		"a line prefix must repeat exactly": {
 			// Another thread's line: the record ends.
 			lines: []string{"11-24 11:05:11.829  5123  5202 D OkHttp  : {", `11-24 11:05:11.829  5123  5202 D OkHttp  :   "code": 401,`, `11-24 11:05:11.829  5123  5203 D OkHttp  :   "x": 1`, "}"},
