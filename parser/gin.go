@@ -37,15 +37,20 @@ var firstByte = [256]byte{'H': 'H', '[': '[', '-': '[', ' ': '[', 0x1b: '[', '{'
 
 // keylessAccess reads an access line that names no field, or not its
 // status, by its first byte fb (firstByte): one tagged "[GIN]", "-->"...
-// or Tencent Cloud API Gateway's ('['), or Squid's native access log ('1').
+// or Tencent Cloud API Gateway's ('['), Squid's native access log ('1'), or
+// oauth2-proxy's request log (a client address: a digit, or '[' for IPv6;
+// Parse asks for a line starting with any digit).
 func (p *Parser) keylessAccess(b []byte, fb byte) Envelope {
+	var e Envelope
 	if fb == '1' {
-		return p.squidAccess(b)
+		e = p.squidAccess(b)
+	} else if e = taggedAccess(b); e.Kind == None {
+		e = tencentAccess(b)
 	}
-	if e := taggedAccess(b); e.Kind != None {
-		return e
+	if e.Kind == None && len(b) > 0 && (fb == '[' || isDigit(b[0])) && clientDash(b) {
+		e = oauth2ProxyAccess(b)
 	}
-	return tencentAccess(b)
+	return e
 }
 
 // maxTagLead bounds the blanks and colour codes before an access line's tag.

@@ -105,6 +105,9 @@ var shapes = map[string]struct {
 	"tencent api gateway":               {`[1258344699][release][service-k2j3h4l5][service-k2j3h4l5-1258344699.gz.apigw.tencentcs.com][api-9ab7c6d5][/api/secondme/chat][https][rsp_st:401][ups_st:401][cip:203.0.113.88][uip:10.0.1.20:8080][err_msg:][req_id:71c0a2f4]`, response(401)},
 	"tencent api gateway probe":         {`[1258344699][release][service-k2j3h4l5][host][api-9ab7c6d5][/healthz][https][rsp_st:200][ups_st:200]`, none},
 	"tencent-like brackets, no status":  {`[1258344699][release][a][b][c][/x][https][ups_st:401][rsp_st:401]`, none},
+	"oauth2-proxy request log":          {`10.4.2.17 - 3c1f0a9e-5b6d - alice@example.com [2026/11/24 11:10:02] api.example.com GET app.mindos.com "/gate/lab/api/secondme/user/info" HTTP/1.1 "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)" 401 512 0.034`, response(401)},
+	"oauth2-proxy over ipv6, a probe":   {`[::1]:53104 - 2a9b - - [2026/11/24 12:20:03] api.example.com GET - "/ping" HTTP/1.1 "kube-probe/1.29" 200 2 0.001`, none},
+	"oauth2-proxy-like, no size":        {`10.4.2.17 - - [2026/11/24 11:10:02] GET "/x" HTTP/1.1 "curl/8.0" 401 -`, none},
 	"brace in prefix":                   {`[worker{1}] {main failed: {"code":401,"error_code":"oauth2.token.expired"}`, errEnv("oauth2.token.expired", 401)},
 	"text success":                      {`2026-11-24 DEBUG response: {"code":0,"message":"success","data":{"items":[]}}`, success},
 

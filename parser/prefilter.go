@@ -128,7 +128,7 @@ func httpAt(b []byte, i int, checks *int, memo *haproxyMemo) bool {
 	if j < len(b) && b[j] != '"' {
 		// A request line in single quotes (a repr's) is read by the tokenizer
 		// as any string: a status may follow it too.
-		return b[j] == '\'' && (accessStatusAfter(b, j) || fromStatus(b, j) > 0)
+		return b[j] == '\'' && (accessStatusAfter(b, j) || fromStatus(b, j) > 0) || oauth2ProxyAt(b, i, j) // (oauth2-proxy's log: a blank, then a quoted user agent)
 	}
 	if accessStatusAfter(b, j) || fromStatus(b, j) > 0 || csvStatusAfter(b, j) {
 		return true
