@@ -63,27 +63,18 @@ func (w *W3C) positional(line []byte) ([]byte, bool) {
 		}
 	}
 	ms := 20 + bytes.LastIndexByte(line[20:20+k], ' ') + 1
-	if !methodToken(line[ms:20+k]) || fieldCount(line[20:ms]) > 5 ||
+	m := fieldCount(line[20:ms]) // the fields before the method
+	if !methodToken(line[ms:20+k]) || m > 5 ||
 		bytes.IndexByte(line, '"') >= 0 || bytes.IndexByte(line, '\t') >= 0 || bytes.IndexByte(line, '{') >= 0 {
 		return nil, false
 	}
-	m := fieldCount(line[20:ms])
 	field := w.fields[:0]
-	for i := 20; i < len(line); {
-		if line[i] == ' ' {
-			i++
-			continue
-		}
+	for f, i := nextField(line, 20); len(f) > 0; f, i = nextField(line, i) {
 		if len(field) == maxIISFields {
 			w.fields = field
 			return nil, false
 		}
-		j := i + 1
-		for j < len(line) && line[j] != ' ' {
-			j++
-		}
-		field = append(field, line[i:j])
-		i = j
+		field = append(field, f)
 	}
 	w.fields = field
 	n := len(field)
@@ -153,10 +144,11 @@ func methodToken(f []byte) bool {
 
 // statusField returns f as an HTTP status (three digits, 100 to 599), else 0.
 func statusField(f []byte) int {
-	if len(f) != 3 || !allDigits(f) || f[0] < '1' || f[0] > '5' {
+	if len(f) != 3 {
 		return 0
 	}
-	return int(f[0]-'0')*100 + int(f[1]-'0')*10 + int(f[2]-'0')
+	status, _ := statusAt(f, 0)
+	return status
 }
 
 // digitsField reports whether f is a number of 1 to max digits.
@@ -178,13 +170,24 @@ func reasonField(f []byte) bool {
 	return true
 }
 
+// nextField returns the blank-separated field of b at or after i (empty at
+// the end) and the index after it.
+func nextField(b []byte, i int) ([]byte, int) {
+	for i < len(b) && b[i] == ' ' {
+		i++
+	}
+	s := i
+	for i < len(b) && b[i] != ' ' {
+		i++
+	}
+	return b[s:i], i
+}
+
 // fieldCount counts the blank-separated fields of b.
 func fieldCount(b []byte) int {
 	n := 0
-	for i := 0; i < len(b); i++ {
-		if b[i] != ' ' && (i == 0 || b[i-1] == ' ') {
-			n++
-		}
+	for f, i := nextField(b, 0); len(f) > 0; f, i = nextField(b, i) {
+		n++
 	}
 	return n
 }

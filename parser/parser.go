@@ -167,7 +167,7 @@ func (p *Parser) Parse(record []byte) Envelope {
 	p.scan(record, 0)
 	e := p.result(record)
 	if e.Kind == None {
-		if fb := firstByte[record[0]]; fb == '[' || fb == '1' || isDigit(record[0]) {
+		if fb := firstByte[record[0]]; fb == '[' || isDigit(record[0]) {
 			e = p.keylessAccess(record, fb)
 		}
 		if e.Kind == None && bytes.IndexByte(record, 0x1b) >= 0 {

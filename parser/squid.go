@@ -34,14 +34,8 @@ func (p *Parser) squidAccess(b []byte) Envelope {
 	i := 15
 	var f []byte
 	next := func() []byte {
-		for i < len(b) && b[i] == ' ' {
-			i++
-		}
-		s := i
-		for i < len(b) && b[i] != ' ' {
-			i++
-		}
-		return b[s:i]
+		f, i = nextField(b, i)
+		return f
 	}
 	if f = next(); !digitsField(f, 10) { // elapsed
 		return Envelope{}
