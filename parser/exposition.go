@@ -12,8 +12,19 @@ package parser
 // "=" and a number; a statistic may follow quoted labels too, and a colon may
 // end the labels (Dropwizard's Slf4jReporter). Quoted labels may also end a
 // PromQL selector (followed by "[" or ")": it returns the index of that byte)
-// or go-ethereum's name{…}=1.
+// or go-ethereum's name{…}=1. A word the sample's last token runs into is
+// skipped with it (name{a="b"} 0status=…): the pre-filter reads such a run as
+// one word, and so must the tokenizer.
 func expositionSample(b []byte, i int) int {
+	j := sampleEnd(b, i)
+	for j > 0 && j < len(b) && keyByte[b[j]] {
+		j++
+	}
+	return j
+}
+
+// sampleEnd is expositionSample up to the end of the sample's number.
+func sampleEnd(b []byte, i int) int {
 	j := i + 1
 	unquoted := false
 	for j < len(b) && b[j] != '}' {

@@ -551,6 +551,9 @@ var shapes = map[string]struct {
 	"quoted tags, a statistic":         {`secondme-sapi http.requests{status="401",route="/user"} count=12 mean_ms=231.4`, none},
 	"slf4j reporter":                   {`INFO c.a.t.metrics.Slf4jReporter [] - secondme.errors{error_code=oauth2.token.revoked,code=401}: count=1 m1_rate=0.016`, none},
 	"geth metrics line":                {`INFO [11-24|10:02:00.000] Metrics    secondme_errors_total{error_code="oauth2.token.invalid"}=1 rpc_errors=3`, none},
+	// A word the sample's value runs into is one word, as the pre-filter reads it: no "status" key.
+	"a sample's value run into a word": {`x{a="b"} 0status="401" uri=/x`, none},
+	"a statistic run into a word":      {`n{a=b} count=1status=401 uri=/x`, none},
 	// Not samples: no value after the labels, a Java toString.
 	"labels without a value":    {`x{error_code="oauth2.token.expired",code="401"}`, errEnv("oauth2.token.expired", 401)},
 	"java toString with braces": {`ApiError{code=401, message='x', errorCode='oauth2.token.expired'}`, errEnv("oauth2.token.expired", 401)},
