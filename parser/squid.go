@@ -33,9 +33,9 @@ func (p *Parser) squidAccess(b []byte) Envelope {
 	}
 	i := 15
 	var f []byte
-	next := func() []byte {
-		f, i = nextField(b, i)
-		return f
+	next := func() (field []byte) {
+		field, i = nextField(b, i)
+		return field
 	}
 	if f = next(); !digitsField(f, 10) { // elapsed
 		return Envelope{}
