@@ -9,7 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode"
+
+	"github.com/secondme/secondme_error_exporter/internal/markdown"
 )
 
 // mdLink matches an inline Markdown link's target: [text](target).
@@ -86,8 +87,7 @@ func proseLines(text string) []string {
 }
 
 // headingSlugs returns the anchors GitHub gives the headings of a Markdown
-// text: lower case, spaces as hyphens, punctuation other than "-" and "_"
-// dropped, "-1", "-2"… after a repeated slug.
+// text (markdown.Slug), "-1", "-2"… after a repeated slug.
 func headingSlugs(text string) map[string]bool {
 	slugs := map[string]bool{}
 	seen := map[string]int{}
@@ -96,17 +96,7 @@ func headingSlugs(text string) map[string]bool {
 		if len(rest) == len(line) || !strings.HasPrefix(rest, " ") {
 			continue // not an ATX heading ("#012" in prose)
 		}
-		title := strings.TrimSpace(rest)
-		var b strings.Builder
-		for _, r := range strings.ToLower(title) {
-			switch {
-			case r == ' ':
-				b.WriteByte('-')
-			case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
-				b.WriteRune(r)
-			}
-		}
-		slug := b.String()
+		slug := markdown.Slug(rest)
 		if n := seen[slug]; n > 0 {
 			slugs[slug+"-"+strconv.Itoa(n)] = true
 		} else {

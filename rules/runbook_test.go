@@ -7,39 +7,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/secondme/secondme_error_exporter/internal/markdown"
 )
-
-// githubSlug is the anchor GitHub gives a markdown heading: lower case,
-// punctuation dropped except '-' and '_', spaces to '-'. Duplicates get
-// -1, -2... in order of appearance.
-func githubSlug(heading string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(heading)) {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsNumber(r) || r == '_' || r == '-':
-			b.WriteRune(r)
-		case r == ' ':
-			b.WriteRune('-')
-		}
-	}
-	return b.String()
-}
-
-func TestGithubSlug(t *testing.T) {
-	for in, want := range map[string]string{
-		"SecondMeRefreshTokenRevokedSpike":         "secondmerefreshtokenrevokedspike",
-		"The catalog at a glance":                  "the-catalog-at-a-glance",
-		"Runbooks: secondme_error_exporter alerts": "runbooks-secondme_error_exporter-alerts",
-		"`up` is 0 (why?)":                         "up-is-0-why",
-	} {
-		if got := githubSlug(in); got != want {
-			t.Errorf("githubSlug(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
 
 // runbookSection is the text under one "## " heading of runbooks.md.
 type runbookSection struct {
@@ -65,11 +37,11 @@ func readRunbooks(t *testing.T) []runbookSection {
 		}
 		if !inCode && strings.HasPrefix(line, "#") {
 			h := strings.TrimSpace(strings.TrimLeft(line, "#"))
-			slug := githubSlug(h)
+			slug := markdown.Slug(h)
 			if n := seen[slug]; n > 0 {
 				slug += "-" + strconv.Itoa(n)
 			}
-			seen[githubSlug(h)]++
+			seen[markdown.Slug(h)]++
 			secs = append(secs, runbookSection{heading: h, slug: slug})
 			continue
 		}
