@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -440,8 +442,26 @@ func TestHealthyAndLanding(t *testing.T) {
 	if code, body := get(t, r.url+"/-/ready"); code != http.StatusOK {
 		t.Errorf("/-/ready = %d %q", code, body)
 	}
-	if code, body := get(t, r.url+"/"); code != http.StatusOK || !strings.Contains(body, Name) || !strings.Contains(body, "/metrics") {
+	code, body := get(t, r.url+"/")
+	if code != http.StatusOK || !strings.Contains(body, Name) || !strings.Contains(body, "/metrics") {
 		t.Errorf("landing page = %d %q", code, body)
+	}
+	// Every link on the landing page leads somewhere.
+	links := regexp.MustCompile(`href="([^"]+)"`).FindAllStringSubmatch(body, -1)
+	for _, m := range links {
+		href := html.UnescapeString(m[1])
+		if strings.Contains(href, "://") {
+			continue // an external link (the project's home)
+		}
+		if !strings.HasPrefix(href, "/") {
+			href = "/" + href
+		}
+		if code, _ := get(t, r.url+href); code != http.StatusOK {
+			t.Errorf("landing page link %s = %d", href, code)
+		}
+	}
+	if len(links) < 3 {
+		t.Errorf("landing page has %d links, want metrics, health and readiness: %q", len(links), body)
 	}
 	if code, _ := get(t, r.url+"/nope"); code != http.StatusNotFound {
 		t.Errorf("/nope = %d, want 404", code)

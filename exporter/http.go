@@ -62,6 +62,7 @@ func (e *Exporter) handler(reload chan chan error) http.Handler {
 			Name:        Name,
 			Description: "Counts SecondMe API error envelopes found in application and gateway logs",
 			Version:     version.Info(),
+			Profiling:   "false", // no /debug/pprof handlers: no links to them
 			Links: []web.LandingLinks{
 				{Address: path, Text: "Metrics"},
 				{Address: "/-/healthy", Text: "Health"},
