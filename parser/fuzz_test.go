@@ -58,6 +58,12 @@ func parseUnfilteredDecoded(in []byte, decoded bool) Envelope {
 	if e.Kind == None && len(rec) > 0 {
 		e = p.keylessAccess(rec, firstByte[rec[0]]) // as Parse: an access line without keys
 	}
+	if e.Kind == None {
+		e = aspnetAccess(rec) // as Parse: ASP.NET Core's request-finished message
+	}
+	if e.Kind == None {
+		e = morganAccess(rec) // as Parse: morgan's dev lines
+	}
 	var memo haproxyMemo
 	if e.Kind == None && bytes.IndexByte(rec, 0x1b) >= 0 && prefilter(rec, &memo) {
 		// As Parse: a record the pre-filter lets through, once more without

@@ -170,6 +170,12 @@ func (p *Parser) Parse(record []byte) Envelope {
 		if fb := firstByte[record[0]]; fb == '[' || isDigit(record[0]) {
 			e = p.keylessAccess(record, fb)
 		}
+		if e.Kind == None {
+			e = aspnetAccess(record) // see aspnet.go
+		}
+		if e.Kind == None {
+			e = morganAccess(record) // see morgan.go
+		}
 		if e.Kind == None && bytes.IndexByte(record, 0x1b) >= 0 {
 			e = p.uncoloured(record)
 		}
@@ -287,9 +293,9 @@ func (p *Parser) result(record []byte) Envelope {
 			p.best.code = int32(dumpStatus(record))
 		}
 		val := p.arena[p.best.off : p.best.off+p.best.n]
-		if p.best.code == 0 && (p.best.rank == 1 && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record)) ||
+		if p.best.code == 0 && (p.best.rank == 1 && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record)) ||
 			programText(record) {
-			return Envelope{} // see headerLineAlone, alertNotice, goTestEvent, programText
+			return Envelope{} // see headerLineAlone, alertNotice, goTestEvent, logQLQuery, programText
 		}
 		return Envelope{Kind: Error, ErrorCode: p.codeString(val), Code: int(p.best.code)}
 	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record) && !phpTraceFrame(record)) && !programText(record):
@@ -395,6 +401,43 @@ func alertNotice(record []byte) bool {
 	return bytes.Contains(record, []byte("[FIRING:")) || bytes.Contains(record, []byte("[RESOLVED]")) ||
 		bytes.Contains(record, []byte("alertname"))
 }
+
+// logQLQuery reports whether record holds a Loki query (LogQL), as a query
+// log, logcli's command line or an alert rule shows it: a stream selector's
+// closing brace and a pipeline stage after it — a line filter (|= "…", |~,
+// != or !~ and a string) or a parser (| json, | logfmt, | pattern, | regexp,
+// | unpack). Its label filters (| error_code="oauth2.token.expired") select
+// the errors a query counts and log none. Only an error code with no code
+// beside it is looked at (a query names no status).
+func logQLQuery(record []byte) bool {
+	for i := 0; ; {
+		k := bytes.IndexByte(record[i:], '}')
+		if k < 0 {
+			return false
+		}
+		i += k + 1
+		j := skipBlank(record, i)
+		if j+2 >= len(record) {
+			return false
+		}
+		if c, d := record[j], record[j+1]; (c == '|' || c == '!') && (d == '=' || d == '~') {
+			// A filter's string ("…" or `…`): != alone is a comparison,
+			// {'a': 1} != {'a': 2} in a test's assertion.
+			if q := skipBlank(record, j+2); q < len(record) && (record[q] == '"' || record[q] == '`') {
+				return true
+			}
+		} else if c == '|' && d == ' ' {
+			w := record[j+2:]
+			for _, stage := range logQLParsers {
+				if bytes.HasPrefix(w, stage) && (len(w) == len(stage) || w[len(stage)] == ' ' || w[len(stage)] == '|') {
+					return true
+				}
+			}
+		}
+	}
+}
+
+var logQLParsers = [][]byte{[]byte("json"), []byte("logfmt"), []byte("pattern"), []byte("regexp"), []byte("unpack")}
 
 // headerLineAlone reports whether record is one response header line naming
 // the error code val, and nothing after it: "< x-error-code: oauth2.token.expired",

@@ -53,7 +53,7 @@ func prefilter(b []byte, memo *haproxyMemo) bool {
 	for from := 1; from < len(b); {
 		pos, m := pairScan(b, from)
 		if pos < 0 {
-			return false
+			return morganEnd[b[len(b)-1]] && morganLine(b) // (morgan's dev lines: morgan.go)
 		}
 		for ; m != 0; m &= m - 1 {
 			i := pos + bits.TrailingZeros32(m)
@@ -72,7 +72,7 @@ func prefilter(b []byte, memo *haproxyMemo) bool {
 			from = pos + 16
 		}
 	}
-	return false
+	return morganEnd[b[len(b)-1]] && morganLine(b)
 }
 
 // keyAnchored reports whether b holds a key the parser acts on, one ending in
@@ -128,7 +128,7 @@ func httpAt(b []byte, i int, checks *int, memo *haproxyMemo) bool {
 	if j < len(b) && b[j] != '"' {
 		// A request line in single quotes (a repr's) is read by the tokenizer
 		// as any string: a status may follow it too.
-		return b[j] == '\'' && (accessStatusAfter(b, j) || fromStatus(b, j) > 0) || oauth2ProxyAt(b, i, j) // (oauth2-proxy's log: a blank, then a quoted user agent)
+		return b[j] == '\'' && (accessStatusAfter(b, j) || fromStatus(b, j) > 0) || oauth2ProxyAt(b, i, j) || aspnetAt(b, i, j) // (oauth2-proxy's log: a blank, then a quoted user agent; ASP.NET Core's)
 	}
 	if accessStatusAfter(b, j) || fromStatus(b, j) > 0 || csvStatusAfter(b, j) {
 		return true
@@ -298,6 +298,12 @@ func keyValueOK(b []byte, end, j int, kind keyKind) bool {
 	if arrow {
 		j++ // Ruby's and PHP's =>
 	}
+	if kind == kErr && quotedAt(b, j) {
+		// A quoted error code, a blank one too: beside a code of 400-599 the
+		// tokenizer reports a blank one (bad_error_code), in logfmt too
+		// (code=500 error_code=""), where no other key would let the record in.
+		return true
+	}
 	if sep != '=' || arrow || blankBefore || (j < len(b) && (b[j] == '"' || b[j] == '\'' || b[j] == '\\' || b[j] == 0x1b)) {
 		// logfmt's "error_code= and" has no value (the tokenizer agrees); a
 		// quoted value may start with blanks.
@@ -319,6 +325,15 @@ func keyValueOK(b []byte, end, j int, kind keyKind) bool {
 		}
 	}
 	return false
+}
+
+// quotedAt: a value opening with a quote at j, blanks before it aside (raw,
+// single or escaped).
+func quotedAt(b []byte, j int) bool {
+	for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
+		j++
+	}
+	return j < len(b) && (b[j] == '"' || b[j] == '\'' || b[j] == '\\')
 }
 
 // cutErrorBody: a quoted "code" key (raw or escaped) ending at end, whose value

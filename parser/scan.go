@@ -2164,15 +2164,16 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 		}
 		return
 	}
-	// An error body without its error code: a quoted code of 400-599 (JSON's
-	// and dicts' bodies quote their keys; the pre-filter's cutErrorBody looks
-	// for such a key only) and either a blank error code
-	// ({"code":500,"message":"服务异常","error_code":""}; a gateway's empty
-	// header field beside its status names no code key) or a cut inside a
-	// token before the error code or inside its key ({"code":500,"message":"内部…,
-	// {"code":401,…,"error_co) — a cut right after a member's comma is how a
-	// pretty-printed object the Assembler could not join ends a line, no cut body.
-	if (f.errEmpty || (trunc && p.cutMid)) && !f.pendSet && !p.docEx && cst == numValid && !cv.bare &&
+	// An error body without its error code: a code of 400-599 and either a
+	// blank error code in quotes ({"code":500,"message":"服务异常","error_code":""},
+	// logfmt's code=500 error_code=""; a gateway's empty header field beside
+	// its status names no code key) or, under a quoted code key (JSON's and
+	// dicts' bodies quote their keys; the pre-filter's cutErrorBody looks for
+	// such a key only), a cut inside a token before the error code or inside
+	// its key ({"code":500,"message":"内部…, {"code":401,…,"error_co) — a cut
+	// right after a member's comma is how a pretty-printed object the
+	// Assembler could not join ends a line, no cut body.
+	if (f.errEmpty || (trunc && p.cutMid && !cv.bare)) && !f.pendSet && !p.docEx && cst == numValid &&
 		code >= 400 && catalog.IsHTTPStatus(int(code)) {
 		reason := ridTruncatedJSON
 		if f.errEmpty {
