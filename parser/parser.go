@@ -293,9 +293,9 @@ func (p *Parser) result(record []byte) Envelope {
 			p.best.code = int32(dumpStatus(record))
 		}
 		val := p.arena[p.best.off : p.best.off+p.best.n]
-		if p.best.code == 0 && (p.best.rank == 1 && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record)) ||
+		if p.best.code == 0 && (p.best.rank == 1 && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record) || typeUnion(record)) ||
 			programText(record) {
-			return Envelope{} // see headerLineAlone, alertNotice, goTestEvent, logQLQuery, programText
+			return Envelope{} // see headerLineAlone, alertNotice, goTestEvent, logQLQuery, typeUnion, programText
 		}
 		return Envelope{Kind: Error, ErrorCode: p.codeString(val), Code: int(p.best.code)}
 	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record) && !phpTraceFrame(record)) && !programText(record):
@@ -435,6 +435,26 @@ func logQLQuery(record []byte) bool {
 			}
 		}
 	}
+}
+
+// typeUnion reports whether record is a TypeScript (or Flow) type declaration
+// whose members are string literals, as a log echoes a source file: `export
+// type SecondMeErrorCode = 'oauth2.token.expired' | 'oauth2.token.invalid'`.
+// It lists the codes a program knows and logs none. Only an error code with
+// no code beside it is looked at.
+func typeUnion(record []byte) bool {
+	b := record[skipBlank(record, 0):]
+	b = bytes.TrimPrefix(b, []byte("export "))
+	if !bytes.HasPrefix(b, []byte("type ")) {
+		return false
+	}
+	eq := bytes.IndexByte(b, '=')
+	if eq < 0 {
+		return false
+	}
+	rest := b[eq+1:]
+	return bytes.Contains(rest, []byte("' | '")) || bytes.Contains(rest, []byte(`" | "`)) ||
+		bytes.Contains(rest, []byte("'|'")) || bytes.Contains(rest, []byte(`"|"`))
 }
 
 var logQLParsers = [][]byte{[]byte("json"), []byte("logfmt"), []byte("pattern"), []byte("regexp"), []byte("unpack")}

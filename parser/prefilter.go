@@ -184,7 +184,7 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 		// "decode payload": no separator, no key — unless an EDN keyword (:error_code "…"), which a colon
 		// starts and a blank ends, or a key quoted with HTML entities (code&quot;:), which Parse decodes.
 		ws := end - wlen
-		return (ws > 0 && ednWordBefore[b[ws-1]] && end < len(b) && b[end] == ' ' && ednKeyAt(b, end)) || (j < len(b) && b[j] == '&' && quoteEntityAt(b, j))
+		return (ws > 0 && ednWordBefore[b[ws-1]] && end < len(b) && b[end] == ' ' && ednKeyAt(b, end)) || (j < len(b) && b[j] == '&' && quoteEntityAt(b, j)) || (ws > 1 && b[ws-2] == '\\' && escapedKeyBlank(b, ws, end))
 	}
 	if ws := end - wlen; ws == 0 || (!keyByte[b[ws-1]] && b[ws-1] != 0x1b) { // (an escape before: see colourSplit)
 		// The word is the whole key ("code":, status=): what classifyKey says
@@ -239,6 +239,15 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	// As a key, its value must fit; any such word may also be an attribute's
 	// name, whatever follows it, when a "value" key comes later (attrOf).
 	return (sep && keyValueOK(b, end, j, kind)) || vk.after(b, end)
+}
+
+// escapedKeyBlank: the word of interest at ws..end follows an escaped line
+// break and precedes a blank and a word, {:A\rCode oauth2.…, which the
+// tokenizer reads as a key and its value: let it judge. Rare: not inlined.
+//
+//go:noinline
+func escapedKeyBlank(b []byte, ws, end int) bool {
+	return ws > 1 && b[ws-2] == '\\' && escapedBlank(b, ws-2) == 2 && end+1 < len(b) && b[end] == ' ' && class[b[end+1]] == clWord
 }
 
 // ednWordBefore marks the bytes before "code" or "status" in an EDN keyword
