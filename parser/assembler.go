@@ -38,6 +38,7 @@ type Assembler struct {
 	paren    bool   // the record is a PHP print_r/var_export dump: ( and ) lines count
 	wantOpen bool   // print_r's "Array" line was seen: its "(" line must follow
 	held     bool   // the record is one line ending in a separator ("body="): its value may follow
+	pino     bool   // the record is pino-pretty's properties (pinoProperty): more may follow its objects
 	http     uint8  // an HTTP response dump: 1 in its headers, 2 after them (a body may follow)
 	prefix   []byte // the prefix the logger repeats on each line of the record (linePrefix), if any
 	clock    bool   // each line of the record starts with a time of its own (clockLen), then prefix
@@ -139,6 +140,20 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 			a.balance = 1
 			return
 		}
+		if a.pino && len(a.prefix) == 0 && !a.clock {
+			// pino-pretty's next property, a line of its object (indented
+			// deeper: a raw stack trace inside it too), or the end of its record.
+			if (pinoProperty(line) && a.balance <= 0 || a.balance > 0 && pinoContent(line)) && a.fits(line) {
+				a.appendLine(line)
+				a.balance = max(a.balance+a.delta(line), 0)
+				return
+			}
+			if a.balance <= 0 {
+				a.Flush(emit)
+				a.Add(line, emit)
+				return
+			}
+		}
 		if rest, ok := a.continuation(line); !ok {
 			if a.foreignService(line) {
 				emit(line) // another service's line, under docker compose's prefix
@@ -157,7 +172,7 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 			}
 			a.appendLine(line)
 			a.balance += a.delta(line)
-			if a.balance <= 0 {
+			if a.balance <= 0 && !(a.pino && len(a.prefix) == 0 && !a.clock) {
 				emit(a.buf)
 				a.reset()
 			}
@@ -184,6 +199,11 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 	// Most lines have no unbalanced "{": two SIMD counts prove it.
 	opens := bytes.Count(line, openBrace)
 	if opens == 0 || opens <= bytes.Count(line, closeBrace) {
+		if pinoProperty(line) && a.maxLines > 1 && len(line) < a.maxBytes {
+			a.start(line, 0) // pino-pretty's first property: more may follow
+			a.pino = true
+			return
+		}
 		if n := len(line); n > 1 && endByte[line[n-1]] && a.maxLines > 1 && n < a.maxBytes && endsInSeparator(line) {
 			a.start(line, 0) // held until the next line shows whether a value follows
 			a.held = true
@@ -198,6 +218,41 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 		return
 	}
 	a.start(line, d)
+	a.pino = pinoProperty(line)
+}
+
+// pinoProperty reports whether line is one of the properties pino-pretty
+// prints under its message line, four blanks in, an object's or array's on
+// the lines after it:
+//
+//	[10:21:45.121] INFO (gear-rental/41): request completed
+//	    req: {
+//	      "method": "GET",
+//	      "url": "/api/rentals/RB-55131/chat"
+//	    }
+//	    res: {
+//	      "statusCode": 404
+//	    }
+//	    responseTime: 12
+//
+// A record that starts with such an object goes on with the properties after
+// it, so that the request and its response's status are one record (a status
+// and a request: a response), and so are an error's "err" and "response".
+// pinoContent reports whether line is a line of an object pino-pretty prints
+// as a property's value: indented deeper than the property, or its closer.
+func pinoContent(line []byte) bool {
+	return len(line) > 4 && string(line[:4]) == "    " && (line[4] == ' ' || line[4] == '}' || line[4] == ']')
+}
+
+func pinoProperty(line []byte) bool {
+	if len(line) < 7 || string(line[:4]) != "    " || !isLetter(line[4]) {
+		return false
+	}
+	i := 5
+	for i < len(line) && (isLetter(line[i]) || isDigit(line[i]) || line[i] == '_' || line[i] == '$') {
+		i++
+	}
+	return i+2 < len(line) && line[i] == ':' && line[i+1] == ' ' && line[i+2] != ' '
 }
 
 // foreignService reports whether line, which does not continue the pending
@@ -456,7 +511,7 @@ func (a *Assembler) reset() {
 	if cap(a.buf) > 4*a.maxBytes && cap(a.buf) > 64<<10 {
 		a.buf = nil // one huge record must not pin its memory for ever
 	}
-	a.lines, a.balance, a.pending, a.paren, a.wantOpen, a.held = 0, 0, false, false, false, false
+	a.lines, a.balance, a.pending, a.paren, a.wantOpen, a.held, a.pino = 0, 0, false, false, false, false, false
 	a.http = 0
 	a.prefix, a.clock = a.prefix[:0], false
 }

@@ -57,6 +57,26 @@ func TestAssembler(t *testing.T) {
 			lines: []string{`{:app-id "a_31f0",`, ` :upstream`, ` {:code 403,`, `  :error_code "oauth2.application.suspended"},`, ` :checked-at #inst "2026-11-24T02:13:14.518-00:00"}`, "next"},
 			want:  []string{"{:app-id \"a_31f0\",\n :upstream\n {:code 403,\n  :error_code \"oauth2.application.suspended\"},\n :checked-at #inst \"2026-11-24T02:13:14.518-00:00\"}", "next"},
 		},
+		"pino-pretty: a request's and its response's objects are one record": {
+			lines: []string{"[10:21:45.121] INFO (gear-rental/41): request completed", "    req: {", `      "method": "GET",`, `      "url": "/api/x"`, "    }", "    res: {", `      "statusCode": 404`, "    }", "    responseTime: 12", "[10:21:46.000] INFO (gear-rental/41): next"},
+			want:  []string{"[10:21:45.121] INFO (gear-rental/41): request completed", "    req: {\n      \"method\": \"GET\",\n      \"url\": \"/api/x\"\n    }\n    res: {\n      \"statusCode\": 404\n    }\n    responseTime: 12", "[10:21:46.000] INFO (gear-rental/41): next"},
+		},
+		"pino-pretty: plain properties are one record": {
+			lines: []string{"[09:18:02.913] WARN (terminal-api/41): upstream error", "    status: 429", `    error_code: "apikey.rate_limit.exceeded"`, "[09:19:00.000] INFO (terminal-api/41): metrics flushed"},
+			want:  []string{"[09:18:02.913] WARN (terminal-api/41): upstream error", "    status: 429\n    error_code: \"apikey.rate_limit.exceeded\"", "[09:19:00.000] INFO (terminal-api/41): metrics flushed"},
+		},
+		"pino-pretty: an object's raw stack lines stay in it": {
+			lines: []string{"    err: {", `      "type": "SecondMeError",`, `      "stack":`, "          SecondMeError: Redirect URI mismatch", "              at exchangeCode (/app/client.js:88:19)", `      "subCode": "oauth2.redirect_uri.mismatch",`, `      "code": 400`, "    }", "next"},
+			want:  []string{"    err: {\n      \"type\": \"SecondMeError\",\n      \"stack\":\n          SecondMeError: Redirect URI mismatch\n              at exchangeCode (/app/client.js:88:19)\n      \"subCode\": \"oauth2.redirect_uri.mismatch\",\n      \"code\": 400\n    }", "next"},
+		},
+		"pino-pretty: a YAML key without a value is no property": {
+			lines: []string{"    response:", "      code: 400", "      error_code: oauth2.scope.invalid", "x"},
+			want:  []string{"    response:", "      code: 400", "      error_code: oauth2.scope.invalid", "x"},
+		},
+		"pino-pretty: a property line alone is emitted at the next line": {
+			lines: []string{`    reqId: "req-8a0"`, "[11:00:14.983] INFO (wallet-bff/7): request completed"},
+			want:  []string{`    reqId: "req-8a0"`, "[11:00:14.983] INFO (wallet-bff/7): request completed"},
+		},
 		"python pprint": {
 			lines: []string{"{'code': 401,", " 'error_code': 'oauth2.token.expired',", " 'message': 'Token expired'}"},
 			want:  []string{"{'code': 401,\n 'error_code': 'oauth2.token.expired',\n 'message': 'Token expired'}"},
@@ -338,12 +358,25 @@ func TestAssemblerThenParse(t *testing.T) {
 		"{'code': 404,",
 		" 'error_code': 'secondme.session.not_found'}",
 		"plain line",
+		"[10:21:45.121] INFO (gear-rental/41): request completed",
+		"    req: {",
+		`      "method": "GET",`,
+		`      "url": "/api/rentals/RB-55131/chat"`,
+		"    }",
+		"    res: {",
+		`      "statusCode": 404`,
+		"    }",
+		"    responseTime: 12",
+		"[09:18:02.913] WARN (terminal-api/41): upstream error",
+		"    status: 429",
+		`    error_code: "apikey.rate_limit.exceeded"`,
 	}, "\n")
 	for _, l := range strings.Split(input, "\n") {
 		a.Add([]byte(l), emit)
 	}
 	a.Flush(emit)
-	want := []Envelope{errEnv("oauth2.token.expired", 401), errEnv("secondme.session.not_found", 404), none}
+	want := []Envelope{errEnv("oauth2.token.expired", 401), errEnv("secondme.session.not_found", 404), none,
+		none, response(404), none, errEnv("apikey.rate_limit.exceeded", 429)}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v want %+v", got, want)
 	}

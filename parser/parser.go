@@ -293,9 +293,9 @@ func (p *Parser) result(record []byte) Envelope {
 			p.best.code = int32(dumpStatus(record))
 		}
 		val := p.arena[p.best.off : p.best.off+p.best.n]
-		if p.best.code == 0 && (p.best.rank == 1 && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record) || typeUnion(record)) ||
-			programText(record) {
-			return Envelope{} // see headerLineAlone, alertNotice, goTestEvent, logQLQuery, typeUnion, programText
+		if p.best.code == 0 && (p.best.rank == 1 && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record) || typeUnion(record) || datadogQuery(record) || conditionalKey(record)) ||
+			programText(record) || docGrepHit(record) || exampleLabel(record) {
+			return Envelope{} // see headerLineAlone, alertNotice, goTestEvent, logQLQuery, typeUnion, datadogQuery, conditionalKey, programText, docGrepHit, exampleLabel
 		}
 		return Envelope{Kind: Error, ErrorCode: p.codeString(val), Code: int(p.best.code)}
 	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record) && !phpTraceFrame(record)) && !programText(record):
@@ -455,6 +455,133 @@ func typeUnion(record []byte) bool {
 	rest := b[eq+1:]
 	return bytes.Contains(rest, []byte("' | '")) || bytes.Contains(rest, []byte(`" | "`)) ||
 		bytes.Contains(rest, []byte("'|'")) || bytes.Contains(rest, []byte(`"|"`))
+}
+
+// datadogQuery reports whether record holds a Datadog metric query, as a
+// monitor's definition or an alert shows it:
+// "sum(last_5m):sum:secondme.errors{error_code:oauth2.token.expired,env:prod}.as_count() > 50".
+// Its tag filter selects the errors a monitor counts and logs none: the scope's
+// closing brace and a space aggregation after it (.as_count(), .as_rate(),
+// .rollup(…), .fill(…)), or a monitor's evaluation window, "(last_5m):". Only
+// an error code with no code beside it is looked at.
+func datadogQuery(record []byte) bool {
+	for _, s := range datadogMarks {
+		if bytes.Contains(record, s) {
+			return true
+		}
+	}
+	if i := bytes.Index(record, []byte("(last_")); i >= 0 {
+		j := i + len("(last_")
+		for j < len(record) && isDigit(record[j]) {
+			j++
+		}
+		for j < len(record) && isLetter(record[j]) {
+			j++
+		}
+		return j > i+len("(last_") && j+1 < len(record) && record[j] == ')' && record[j+1] == ':'
+	}
+	return false
+}
+
+var datadogMarks = [][]byte{[]byte("}.as_count()"), []byte("}.as_rate()"), []byte("}.rollup("), []byte("}.fill(")}
+
+// docGrepHit reports whether record is grep's hit in a documentation file,
+// as a CI job or a shell session logs it: "README.md:42:{"code": 401, …}",
+// "docs/errors.rst:17:  oauth2.token.expired …" — a file name ending in a
+// documentation extension, then ":" and a line number and ":". The envelope it
+// shows is the documentation's example and logs no error. (A hit in a log
+// file, "bridge.log:48213:…", is a logged record like any other.)
+func docGrepHit(record []byte) bool {
+	head := record[:min(len(record), 256)]
+	i := bytes.IndexByte(head, ':')
+	if i < 4 || bytes.IndexByte(head[:i], ' ') >= 0 {
+		return false
+	}
+	name := head[:i]
+	if !bytes.HasSuffix(name, []byte(".md")) && !bytes.HasSuffix(name, []byte(".mdx")) && !bytes.HasSuffix(name, []byte(".markdown")) &&
+		!bytes.HasSuffix(name, []byte(".rst")) && !bytes.HasSuffix(name, []byte(".adoc")) {
+		return false
+	}
+	j := i + 1
+	for j < len(head) && isDigit(head[j]) {
+		j++
+	}
+	return j > i+1 && j < len(head) && (head[j] == ':' || head[j] == '-')
+}
+
+// conditionalKey reports whether record states a condition on an error code
+// in prose, as a runbook, a retry policy or a generated program does: "if
+// error_code=connection.error persists for >5m, fail over", "RUNBOOK RB-22: if
+// error_code=oauth2.application.pending_review, contact partner support". It
+// names the error a rule acts on and logs none. Only an error code with no code
+// beside it is looked at.
+func conditionalKey(record []byte) bool {
+	for _, c := range conditionWords {
+		for i := 0; ; {
+			k := bytes.Index(record[i:], c)
+			if k < 0 {
+				break
+			}
+			i += k + len(c)
+			if (i == len(c) || !isLetter(record[i-len(c)-1])) && errorKeyEq(record[i:]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var conditionWords = [][]byte{[]byte("if "), []byte("If "), []byte("IF "), []byte("when "), []byte("When "), []byte("unless ")}
+
+// errorKeyEq reports whether b starts with an error-code key and '='
+// (error_code=, subCode=, sub_code=), the value possibly quoted.
+func errorKeyEq(b []byte) bool {
+	for _, k := range [...]string{"error_code=", "subCode=", "sub_code="} {
+		if len(b) > len(k) && string(b[:len(k)]) == k {
+			return true
+		}
+	}
+	return false
+}
+
+// exampleLabel reports whether record shows a documentation example rather
+// than a response: its first word (blanks aside) is "example" or "Example",
+// the start of a label that a colon ends ("example: {…}" in an OpenAPI
+// document, its JSON's "example": {…} on a line of its own, "Example error
+// response: {…}"), or a key path of examples is
+// assigned the body ("components.examples.TokenExpired.value = {…}", as a
+// linter quotes it). Its envelope illustrates an error and logs none.
+func exampleLabel(record []byte) bool {
+	b := record[skipBlank(record, 0):]
+	q := 0
+	if len(b) > 0 && b[0] == '"' {
+		b, q = b[1:], 1 // a pretty-printed JSON document's line: "example": {…}
+	}
+	if len(b) > 8 && (b[0] == 'e' || b[0] == 'E') && string(b[1:7]) == "xample" {
+		k := 7
+		if q == 1 {
+			if b[k] != '"' {
+				return false
+			}
+			k++
+		}
+		for k < len(b) && k < 48 && (isLetter(b[k]) || b[k] == ' ') {
+			k++
+		}
+		return k < len(b) && b[k] == ':'
+	}
+	if i := bytes.Index(record, []byte(".examples.")); i >= 0 {
+		// The key path is one word of key bytes (no URL's host).
+		j := i + len(".examples.")
+		for j < len(record) && isKeyByte(record[j]) {
+			j++
+		}
+		for i > 0 && isKeyByte(record[i-1]) {
+			i--
+		}
+		return (i == 0 || record[i-1] == ' ') && bytes.HasPrefix(record[j:], []byte(" = {"))
+	}
+	return false
 }
 
 var logQLParsers = [][]byte{[]byte("json"), []byte("logfmt"), []byte("pattern"), []byte("regexp"), []byte("unpack")}

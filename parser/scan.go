@@ -499,11 +499,26 @@ func cutMidToken(b []byte) bool {
 	switch b[e-1] {
 	case ',', '{', '[', ':', '}':
 		return false
-	case ']': // but API Gateway's execution log marks its cuts: "… [TRUNCATED]"
-		return bytes.HasSuffix(b[:e], truncatedMark) || springCut(b[:e])
+	case ']': // but a note can mark the cut: "… [TRUNCATED]" (API Gateway's execution log), "…[truncated 212 bytes]"
+		return truncatedNote(b[:e]) || springCut(b[:e])
 	}
 	return true
 }
+
+// truncatedNote reports whether b ends with a bracketed note of a cut, as API
+// Gateway's execution log ("… [TRUNCATED]") and loggers that shorten a body
+// write it: "[truncated]", "[truncated 212 bytes]", "[truncated 1.2KB]".
+func truncatedNote(b []byte) bool {
+	k := bytes.LastIndexByte(b[max(0, len(b)-48):], '[')
+	if k < 0 {
+		return false
+	}
+	note := b[max(0, len(b)-48)+k+1:]
+	return len(note) > len(truncatedWord) && bytes.EqualFold(note[:len(truncatedWord)], truncatedWord) &&
+		(note[len(truncatedWord)] == ']' || note[len(truncatedWord)] == ' ')
+}
+
+var truncatedWord = []byte("truncated")
 
 // springCut reports whether b ends as Spring's RestTemplate (5.2) ends the body
 // it shortens in an exception's message: "[<200 characters>... (431 bytes)]".
@@ -519,8 +534,6 @@ func springCut(b []byte) bool {
 	}
 	return d < i && bytes.HasSuffix(b[:d], []byte("... ("))
 }
-
-var truncatedMark = []byte("[TRUNCATED]")
 
 // hexDumpLine reports whether b is a line of a hex dump (hexdump -C, xxd,
 // Netty's and ESP-IDF's buffer dumps): eight or more groups of two or four hex
