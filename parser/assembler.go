@@ -22,7 +22,8 @@ import "bytes"
 // next line shows whether it opens such an object: the two are then one record,
 // so that the log line's status and request go with the body they describe.
 // An HTTP response dump (a status line, headers, an empty line, a body) is one
-// record too. Other lines that start no record are emitted unchanged without
+// record too, and so are the properties pino-pretty prints under a message
+// (pinoProperty). Other lines that start no record are emitted unchanged without
 // copying.
 //
 // The record passed to emit is only valid during the call. An Assembler is not
@@ -222,8 +223,8 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 }
 
 // pinoProperty reports whether line is one of the properties pino-pretty
-// prints under its message line, four blanks in, an object's or array's on
-// the lines after it:
+// prints under its message line, four blanks in — "key: value", or "key: {"
+// with the object on the lines below it, indented deeper:
 //
 //	[10:21:45.121] INFO (gear-rental/41): request completed
 //	    req: {
@@ -235,15 +236,10 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 //	    }
 //	    responseTime: 12
 //
-// A record that starts with such an object goes on with the properties after
-// it, so that the request and its response's status are one record (a status
-// and a request: a response), and so are an error's "err" and "response".
-// pinoContent reports whether line is a line of an object pino-pretty prints
-// as a property's value: indented deeper than the property, or its closer.
-func pinoContent(line []byte) bool {
-	return len(line) > 4 && string(line[:4]) == "    " && (line[4] == ' ' || line[4] == '}' || line[4] == ']')
-}
-
+// A record that starts with such a property goes on with the properties after
+// it, so that a request and its response's status are one record (a status and
+// a request: a response), and so are an error's "status: 429" and "error_code:
+// …" lines. A key without a value ("response:", YAML's) is no property.
 func pinoProperty(line []byte) bool {
 	if len(line) < 7 || string(line[:4]) != "    " || !isLetter(line[4]) {
 		return false
@@ -253,6 +249,13 @@ func pinoProperty(line []byte) bool {
 		i++
 	}
 	return i+2 < len(line) && line[i] == ':' && line[i+1] == ' ' && line[i+2] != ' '
+}
+
+// pinoContent reports whether line is a line of an object pino-pretty prints
+// as a property's value: indented deeper than the property (a raw stack trace
+// inside it too), or the object's closer.
+func pinoContent(line []byte) bool {
+	return len(line) > 4 && string(line[:4]) == "    " && (line[4] == ' ' || line[4] == '}' || line[4] == ']')
 }
 
 // foreignService reports whether line, which does not continue the pending

@@ -293,9 +293,8 @@ func (p *Parser) result(record []byte) Envelope {
 			p.best.code = int32(dumpStatus(record))
 		}
 		val := p.arena[p.best.off : p.best.off+p.best.n]
-		if p.best.code == 0 && (p.best.rank == 1 && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record) || typeUnion(record) || datadogQuery(record) || conditionalKey(record)) ||
-			programText(record) || docGrepHit(record) || exampleLabel(record) {
-			return Envelope{} // see headerLineAlone, alertNotice, goTestEvent, logQLQuery, typeUnion, datadogQuery, conditionalKey, programText, docGrepHit, exampleLabel
+		if namesNoError(record, val, p.best.code == 0, p.best.rank == 1) {
+			return Envelope{}
 		}
 		return Envelope{Kind: Error, ErrorCode: p.codeString(val), Code: int(p.best.code)}
 	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record) && !phpTraceFrame(record)) && !programText(record):
@@ -492,22 +491,38 @@ var datadogMarks = [][]byte{[]byte("}.as_count()"), []byte("}.as_rate()"), []byt
 // shows is the documentation's example and logs no error. (A hit in a log
 // file, "bridge.log:48213:…", is a logged record like any other.)
 func docGrepHit(record []byte) bool {
-	head := record[:min(len(record), 256)]
-	i := bytes.IndexByte(head, ':')
-	if i < 4 || bytes.IndexByte(head[:i], ' ') >= 0 {
+	// The file name: path bytes up to the first ':' (a JSON record, a time or
+	// a logfmt key stops at its first byte or soon after), after the time a
+	// collector writes first (GitHub Actions' raw log: clockLen).
+	if len(record) > 0 && isDigit(record[0]) {
+		record = record[clockLen(record):]
+	}
+	i := 0
+	for i < len(record) && i < 256 && pathByte[record[i]] {
+		i++
+	}
+	if i < 4 || i >= len(record) || record[i] != ':' {
 		return false
 	}
-	name := head[:i]
+	name := record[:i]
 	if !bytes.HasSuffix(name, []byte(".md")) && !bytes.HasSuffix(name, []byte(".mdx")) && !bytes.HasSuffix(name, []byte(".markdown")) &&
 		!bytes.HasSuffix(name, []byte(".rst")) && !bytes.HasSuffix(name, []byte(".adoc")) {
 		return false
 	}
 	j := i + 1
-	for j < len(head) && isDigit(head[j]) {
+	for j < len(record) && isDigit(record[j]) {
 		j++
 	}
-	return j > i+1 && j < len(head) && (head[j] == ':' || head[j] == '-')
+	return j > i+1 && j < len(record) && (record[j] == ':' || record[j] == '-')
 }
+
+// pathByte marks the bytes of a file name as grep prints it.
+var pathByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = keyByte[c] || c == '/' || c == '+' || c == '@'
+	}
+	return t
+}()
 
 // conditionalKey reports whether record states a condition on an error code
 // in prose, as a runbook, a retry policy or a generated program does: "if
@@ -516,14 +531,15 @@ func docGrepHit(record []byte) bool {
 // names the error a rule acts on and logs none. Only an error code with no code
 // beside it is looked at.
 func conditionalKey(record []byte) bool {
-	for _, c := range conditionWords {
+	for _, key := range errorKeysEq {
 		for i := 0; ; {
-			k := bytes.Index(record[i:], c)
+			k := bytes.Index(record[i:], key)
 			if k < 0 {
 				break
 			}
-			i += k + len(c)
-			if (i == len(c) || !isLetter(record[i-len(c)-1])) && errorKeyEq(record[i:]) {
+			k += i
+			i = k + len(key)
+			if conditionBefore(record[:k]) {
 				return true
 			}
 		}
@@ -531,18 +547,29 @@ func conditionalKey(record []byte) bool {
 	return false
 }
 
-var conditionWords = [][]byte{[]byte("if "), []byte("If "), []byte("IF "), []byte("when "), []byte("When "), []byte("unless ")}
+var errorKeysEq = [][]byte{[]byte("error_code="), []byte("subCode="), []byte("sub_code=")}
 
-// errorKeyEq reports whether b starts with an error-code key and '='
-// (error_code=, subCode=, sub_code=), the value possibly quoted.
-func errorKeyEq(b []byte) bool {
-	for _, k := range [...]string{"error_code=", "subCode=", "sub_code="} {
-		if len(b) > len(k) && string(b[:len(k)]) == k {
+// conditionBefore reports whether b ends with the whole word if, when or unless
+// (in any case) and a blank.
+func conditionBefore(b []byte) bool {
+	n := len(b)
+	if n < 3 || b[n-1] != ' ' {
+		return false
+	}
+	w := n - 1
+	for w > 0 && isLetter(b[w-1]) {
+		w--
+	}
+	word := b[w : n-1]
+	for _, c := range conditionWords {
+		if bytes.EqualFold(word, c) {
 			return true
 		}
 	}
 	return false
 }
+
+var conditionWords = [][]byte{[]byte("if"), []byte("when"), []byte("unless")}
 
 // exampleLabel reports whether record shows a documentation example rather
 // than a response: its first word (blanks aside) is "example" or "Example",
@@ -570,21 +597,51 @@ func exampleLabel(record []byte) bool {
 		}
 		return k < len(b) && b[k] == ':'
 	}
-	if i := bytes.Index(record, []byte(".examples.")); i >= 0 {
-		// The key path is one word of key bytes (no URL's host).
-		j := i + len(".examples.")
-		for j < len(record) && isKeyByte(record[j]) {
-			j++
-		}
-		for i > 0 && isKeyByte(record[i-1]) {
-			i--
-		}
-		return (i == 0 || record[i-1] == ' ') && bytes.HasPrefix(record[j:], []byte(" = {"))
+	// The key path: the word of key bytes before the " = " that precedes the
+	// record's first brace (no URL's host: key bytes only).
+	k := bytes.IndexByte(record, '{')
+	if k < 4 || string(record[k-3:k]) != " = " {
+		return false
 	}
-	return false
+	i := k - 3
+	for i > 0 && isKeyByte(record[i-1]) {
+		i--
+	}
+	return (i == 0 || record[i-1] == ' ') && bytes.Contains(record[i:k-3], []byte(".examples."))
 }
 
 var logQLParsers = [][]byte{[]byte("json"), []byte("logfmt"), []byte("pattern"), []byte("regexp"), []byte("unpack")}
+
+// namesNoError reports whether record, whose error code val the tokenizer
+// found (with no code beside it: alone; from a header-like key: header), names
+// an error without logging one: a program's or its documentation's text, or —
+// an error code alone — a header line, an alert, a test event, a query, a type
+// or a condition. See each check.
+func namesNoError(record, val []byte, alone, header bool) bool {
+	return alone && (header && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record) ||
+		typeUnion(record) || datadogQuery(record) || conditionalKey(record) || shellCommand(record)) ||
+		programText(record) || docGrepHit(record) || exampleLabel(record) || logQLSelector(record)
+}
+
+// shellCommand reports whether record is a command line after a shell's
+// prompt ("$ grep -c 'error_code=oauth2.token.expired' app.log", "$ kubectl
+// logs … | grep …"), as a terminal session or a runbook shows it: the error
+// code is its argument, no error it logs. Only an error code with no code
+// beside it is looked at (a command's output on the same line can log one:
+// "$ admin keys revoke --id ak_1 => {"code":404,…}").
+func shellCommand(record []byte) bool {
+	b := record[skipBlank(record, 0):]
+	return len(b) > 2 && b[0] == '$' && b[1] == ' ' && isLetter(b[2])
+}
+
+// logQLSelector reports whether record is a Loki query that starts with its
+// stream selector ({app="kiosk-gw"} | json | error_code="…" | code="401"):
+// its label filters select errors, those under a code key too, and log none.
+// (A JSON record starts with a quote after its brace.)
+func logQLSelector(record []byte) bool {
+	b := record[skipBlank(record, 0):]
+	return len(b) > 2 && b[0] == '{' && isLetter(b[1]) && logQLQuery(b)
+}
 
 // headerLineAlone reports whether record is one response header line naming
 // the error code val, and nothing after it: "< x-error-code: oauth2.token.expired",
