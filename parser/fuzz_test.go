@@ -126,6 +126,7 @@ func FuzzAssembler(f *testing.F) {
 	f.Add([]byte("11-24 1 D OkHttp  : {\n11-24 1 D OkHttp  :   \"code\": 401\n11-24 1 D OkHttp  : }\nweb-1 | {\nweb-1 |   x: 1\nweb-2 | }"), 4, 300)
 	f.Add([]byte("HTTP/2 403 \nx-error-code: a.b\n\n{}%\n   << HTTP/2.0 401 OK 76b\n    x: y\n\n    {\n        \"code\": 401\n    }\n\x1b[34mHTTP\x1b[0m/1.1 403\n\x1b[36mA\x1b[0m: b\n\n{\n\x1b[37m    \x1b[0m\"code\": 403\n}"), 8, 400)
 	f.Add([]byte("2026-11-24T10:00:01.78Z {\n2026-11-24T10:00:01.8668409Z   \"code\": 401,\n2026-11-24T10:00:02Z }\n11-24 11:05:11.829  1 D : Array\n11-24 11:05:11.830  1 D : (\n11-24 11:05:11.831  1 D :     [code] => 1\n11-24 11:05:11.832  2 D : )"), 8, 400)
+	f.Add([]byte("[10:21:45.121] INFO (x/41): request completed\n    req: {\n      \"method\": \"GET\",\n      \"url\": \"/a\"\n    }\n    res: {\n      \"statusCode\": 404\n    }\n    responseTime: 12\n    err: {\n      \"stack\":\n          Error: x\n              at f (a.js:1:1)\n      \"code\": 400\n    }\n    response:\n      code: 1\n    status: 429\nnext"), 8, 400)
 	f.Fuzz(func(t *testing.T, in []byte, maxLines, maxBytes int) {
 		maxLines, maxBytes = 1+abs(maxLines)%64, 1+abs(maxBytes)%4096
 		a := NewAssembler(maxLines, maxBytes)

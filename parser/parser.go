@@ -296,7 +296,15 @@ func (p *Parser) result(record []byte) Envelope {
 		if namesNoError(record, val, p.best.code == 0, p.best.rank == 1) {
 			return Envelope{}
 		}
-		return Envelope{Kind: Error, ErrorCode: p.codeString(val), Code: int(p.best.code)}
+		code := int(p.best.code)
+		if code == 0 && record[0] == '[' {
+			// A tagged access line ([GIN] … | 400 | … error_code=…): its
+			// status plays the role of the code (see gin.go).
+			if r := taggedAccess(record); r.Kind == Response {
+				code = r.Code
+			}
+		}
+		return Envelope{Kind: Error, ErrorCode: p.codeString(val), Code: code}
 	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record) && !phpTraceFrame(record)) && !programText(record):
 		// (A hex dump's text column, read as a string or not, is no cut:
 		// '{"code":401,"mes'. Nested, the string alone does not show it.

@@ -558,6 +558,7 @@ var shapes = map[string]struct {
 	"gin access, One API's request id":          {`[GIN] 2026/11/24 - 10:02:13 | 2026112410021335896452118273645 | 401 |  612.338201ms |      172.19.0.1 |    POST /v1/chat/completions`, response(401)},
 	"gin access, a word and no status":          {`[GIN] 2026/11/24 - 10:02:13 | warming | caches |  1ms |`, none},
 	"gin access coloured":                       {"[GIN] 2026/11/24 - 10:30:34 |\x1b[97;41m 502 \x1b[0m|        9.118s |       10.1.3.18 |\x1b[97;46m POST    \x1b[0m \"/v1/sync\"", response(502)},
+	"gin access with a trailing error code":     {`[GIN] 2025/02/14 - 08:45:10 | 400 |     12.1ms |      10.0.0.8 | POST     "/oauth/secondme/callback" error_code=oauth2.code.used`, errEnv("oauth2.code.used", 400)},
 	"gin access with an error": {`[GIN] 2026/11/24 - 10:30:34 | 401 |  9.1ms |  10.1.3.18 | POST     "/v1/sync" Error #01: upstream: {"code":401,"error_code":"oauth2.token.expired"}`,
 		errEnv("oauth2.token.expired", 401)},
 	"krakend access":        {`[KRAKEND] 2026/11/24 - 10:04:03.118 [AccessLog] | 401 |   35.120412ms |   203.0.113.44 | POST     "/api/oauth/token/refresh"`, response(401)},
