@@ -502,8 +502,8 @@ func docGrepHit(record []byte) bool {
 	// The file name: path bytes up to the first ':' (a JSON record, a time or
 	// a logfmt key stops at its first byte or soon after), after the time a
 	// collector writes first (GitHub Actions' raw log: clockLen).
-	if len(record) > 0 && isDigit(record[0]) {
-		record = record[clockLen(record):]
+	if len(record) > 20 && isDigit(record[0]) && record[10] == 'T' {
+		record = record[clockLen(record):] // (an ISO 8601 time, as those collectors write it)
 	}
 	i := 0
 	for i < len(record) && i < 256 && pathByte[record[i]] {
