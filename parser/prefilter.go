@@ -336,12 +336,10 @@ func keyValueOK(b []byte, end, j int, kind keyKind) bool {
 	return false
 }
 
-// quotedAt: a value opening with a quote at j, blanks before it aside (raw,
+// quotedAt: a value opening with a quote at j, blanks and colour codes before it aside (raw,
 // single or escaped).
 func quotedAt(b []byte, j int) bool {
-	for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
-		j++
-	}
+	j = skipBlanksColours(b, j) // blanks and colour codes, as the tokenizer skips them
 	return j < len(b) && (b[j] == '"' || b[j] == '\'' || b[j] == '\\')
 }
 
