@@ -628,7 +628,16 @@ var logQLParsers = [][]byte{[]byte("json"), []byte("logfmt"), []byte("pattern"),
 func namesNoError(record, val []byte, alone, header bool) bool {
 	return alone && (header && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record) ||
 		typeUnion(record) || datadogQuery(record) || conditionalKey(record) || shellCommand(record)) ||
-		programText(record) || docGrepHit(record) || exampleLabel(record) || logQLSelector(record)
+		programText(record) || docGrepHit(record) || exampleLabel(record) || logQLSelector(record) || passingTest(record)
+}
+
+// passingTest reports whether record is a test runner's line for a passing
+// test (Jest's and Vitest's "✓ maps {"code":401,…} to ReauthRequired (3 ms)",
+// "✔ …"): a test's name, which quotes the envelope it feeds its code, and no
+// error logged.
+func passingTest(record []byte) bool {
+	b := record[skipBlank(record, 0):]
+	return len(b) > 4 && b[0] == 0xe2 && b[1] == 0x9c && (b[2] == 0x93 || b[2] == 0x94) && b[3] == ' '
 }
 
 // shellCommand reports whether record is a command line after a shell's

@@ -539,6 +539,8 @@ var shapes = map[string]struct {
 	"logql query filtering on a code":           {`{app="kiosk-gw"} | json | error_code="oauth2.token.expired" | code="401"`, none},
 	"grep hit after a CI log's time":            {`2025-05-15T06:12:32.2214402Z docs/errors.md:52:{"code": 403, "message": "x", "error_code": "oauth2.scope.disallowed"}`, none},
 	"a logged error after a CI log's time":      {`2025-05-15T06:12:32.2214402Z {"code": 403, "message": "x", "error_code": "oauth2.scope.disallowed"}`, errEnv("oauth2.scope.disallowed", 403)},
+	"passing test named after an envelope":      {`  ✓ maps {"code":401,"error_code":"oauth2.token.expired"} to ReauthRequired (3 ms)`, none},
+	"failing test's output logs the envelope":   {`FAILED tests/test_user.py::test_user_info - AssertionError: {'code': 401, 'message': 'x', 'error_code': 'oauth2.token.expired'}`, errEnv("oauth2.token.expired", 401)},
 	"example label in YAML":                     {`        example: {"code": 401, "message": "令牌已过期", "error_code": "oauth2.token.expired"}`, none},
 	"example key on a JSON line of its own":     {`          "example": {"code": 401, "message": "x", "error_code": "oauth2.token.expired"}`, none},
 	"examples key is no example label":          {`"examples": 3, "code": 401, "error_code": "oauth2.token.expired"`, errEnv("oauth2.token.expired", 401)},
