@@ -141,7 +141,7 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 			a.balance = 1
 			return
 		}
-		if a.pino && len(a.prefix) == 0 && !a.clock {
+		if a.pinoJoin() {
 			// pino-pretty's next property, a line of its object (indented
 			// deeper: a raw stack trace inside it too), or the end of its record.
 			if (pinoProperty(line) && a.balance <= 0 || a.balance > 0 && pinoContent(line)) && a.fits(line) {
@@ -173,7 +173,7 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 			}
 			a.appendLine(line)
 			a.balance += a.delta(line)
-			if a.balance <= 0 && !(a.pino && len(a.prefix) == 0 && !a.clock) {
+			if a.balance <= 0 && !a.pinoJoin() {
 				emit(a.buf)
 				a.reset()
 			}
@@ -221,6 +221,11 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 	a.start(line, d)
 	a.pino = pinoProperty(line)
 }
+
+// pinoJoin reports whether the pending record joins pino-pretty's
+// properties (pinoProperty): one that started with a property, and took no
+// line prefix or per-line time since (those records continue as any other).
+func (a *Assembler) pinoJoin() bool { return a.pino && len(a.prefix) == 0 && !a.clock }
 
 // pinoProperty reports whether line is one of the properties pino-pretty
 // prints under its message line, four blanks in — "key: value", or "key: {"

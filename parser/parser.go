@@ -444,14 +444,14 @@ func logQLQuery(record []byte) bool {
 	}
 }
 
-// typeUnion reports whether record is a TypeScript (or Flow) type declaration
-// whose members are string literals, as a log echoes a source file: `export
-// type SecondMeErrorCode = 'oauth2.token.expired' | 'oauth2.token.invalid'`.
-// It lists the codes a program knows and logs none. Only an error code with
-// no code beside it is looked at.
-func typeUnion(record []byte) bool {
-	b := record[skipBlank(record, 0):]
-	b = bytes.TrimPrefix(b, []byte("export "))
+// typeUnion reports whether text (a record, its leading blanks aside) is a
+// TypeScript (or Flow) type declaration whose members are string literals, as
+// a log echoes a source file: `export type SecondMeErrorCode =
+// 'oauth2.token.expired' | 'oauth2.token.invalid'`. It lists the codes a
+// program knows and logs none. Only an error code with no code beside it is
+// looked at.
+func typeUnion(text []byte) bool {
+	b := bytes.TrimPrefix(text, []byte("export "))
 	if !bytes.HasPrefix(b, []byte("type ")) {
 		return false
 	}
@@ -579,16 +579,15 @@ func conditionBefore(b []byte) bool {
 
 var conditionWords = [][]byte{[]byte("if"), []byte("when"), []byte("unless")}
 
-// exampleLabel reports whether record shows a documentation example rather
-// than a response: its first word (blanks aside) is "example" or "Example",
-// the start of a label that a colon ends ("example: {…}" in an OpenAPI
-// document, its JSON's "example": {…} on a line of its own, "Example error
-// response: {…}"), or a key path of examples is
-// assigned the body ("components.examples.TokenExpired.value = {…}", as a
-// linter quotes it). Its envelope illustrates an error and logs none.
-func exampleLabel(record []byte) bool {
-	b := record[skipBlank(record, 0):]
-	q := 0
+// exampleLabel reports whether text (a record, its leading blanks aside)
+// shows a documentation example rather than a response: its first word is
+// "example" or "Example", the start of a label that a colon ends ("example:
+// {…}" in an OpenAPI document, its JSON's "example": {…} on a line of its own,
+// "Example error response: {…}"), or a key path of examples is assigned the
+// body ("components.examples.TokenExpired.value = {…}", as a linter quotes
+// it). Its envelope illustrates an error and logs none.
+func exampleLabel(text []byte) bool {
+	b, q := text, 0
 	if len(b) > 0 && b[0] == '"' {
 		b, q = b[1:], 1 // a pretty-printed JSON document's line: "example": {…}
 	}
@@ -607,15 +606,15 @@ func exampleLabel(record []byte) bool {
 	}
 	// The key path: the word of key bytes before the " = " that precedes the
 	// record's first brace (no URL's host: key bytes only).
-	k := bytes.IndexByte(record, '{')
-	if k < 4 || string(record[k-3:k]) != " = " {
+	k := bytes.IndexByte(text, '{')
+	if k < 4 || string(text[k-3:k]) != " = " {
 		return false
 	}
 	i := k - 3
-	for i > 0 && isKeyByte(record[i-1]) {
+	for i > 0 && isKeyByte(text[i-1]) {
 		i--
 	}
-	return (i == 0 || record[i-1] == ' ') && bytes.Contains(record[i:k-3], []byte(".examples."))
+	return (i == 0 || text[i-1] == ' ') && bytes.Contains(text[i:k-3], []byte(".examples."))
 }
 
 var logQLParsers = [][]byte{[]byte("json"), []byte("logfmt"), []byte("pattern"), []byte("regexp"), []byte("unpack")}
@@ -626,37 +625,35 @@ var logQLParsers = [][]byte{[]byte("json"), []byte("logfmt"), []byte("pattern"),
 // an error code alone — a header line, an alert, a test event, a query, a type
 // or a condition. See each check.
 func namesNoError(record, val []byte, alone, header bool) bool {
+	text := record[skipBlank(record, 0):] // the checks that read the record's start: its blanks aside
 	return alone && (header && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record) ||
-		typeUnion(record) || datadogQuery(record) || conditionalKey(record) || shellCommand(record)) ||
-		programText(record) || docGrepHit(record) || exampleLabel(record) || logQLSelector(record) || passingTest(record)
+		typeUnion(text) || datadogQuery(record) || conditionalKey(record) || shellCommand(text)) ||
+		programText(record) || docGrepHit(record) || exampleLabel(text) || logQLSelector(text) || passingTest(text)
 }
 
-// passingTest reports whether record is a test runner's line for a passing
+// passingTest reports whether b (a record, its leading blanks aside) is a test runner's line for a passing
 // test (Jest's and Vitest's "✓ maps {"code":401,…} to ReauthRequired (3 ms)",
 // "✔ …"): a test's name, which quotes the envelope it feeds its code, and no
 // error logged.
-func passingTest(record []byte) bool {
-	b := record[skipBlank(record, 0):]
+func passingTest(b []byte) bool {
 	return len(b) > 4 && b[0] == 0xe2 && b[1] == 0x9c && (b[2] == 0x93 || b[2] == 0x94) && b[3] == ' '
 }
 
-// shellCommand reports whether record is a command line after a shell's
+// shellCommand reports whether b (a record, its leading blanks aside) is a command line after a shell's
 // prompt ("$ grep -c 'error_code=oauth2.token.expired' app.log", "$ kubectl
 // logs … | grep …"), as a terminal session or a runbook shows it: the error
 // code is its argument, no error it logs. Only an error code with no code
 // beside it is looked at (a command's output on the same line can log one:
 // "$ admin keys revoke --id ak_1 => {"code":404,…}").
-func shellCommand(record []byte) bool {
-	b := record[skipBlank(record, 0):]
+func shellCommand(b []byte) bool {
 	return len(b) > 2 && b[0] == '$' && b[1] == ' ' && isLetter(b[2])
 }
 
-// logQLSelector reports whether record is a Loki query that starts with its
+// logQLSelector reports whether b (a record, its leading blanks aside) is a Loki query that starts with its
 // stream selector ({app="kiosk-gw"} | json | error_code="…" | code="401"):
 // its label filters select errors, those under a code key too, and log none.
 // (A JSON record starts with a quote after its brace.)
-func logQLSelector(record []byte) bool {
-	b := record[skipBlank(record, 0):]
+func logQLSelector(b []byte) bool {
 	return len(b) > 2 && b[0] == '{' && isLetter(b[1]) && logQLQuery(b)
 }
 

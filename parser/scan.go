@@ -509,11 +509,12 @@ func cutMidToken(b []byte) bool {
 // Gateway's execution log ("… [TRUNCATED]") and loggers that shorten a body
 // write it: "[truncated]", "[truncated 212 bytes]", "[truncated 1.2KB]".
 func truncatedNote(b []byte) bool {
-	k := bytes.LastIndexByte(b[max(0, len(b)-48):], '[')
+	tail := b[max(0, len(b)-48):]
+	k := bytes.LastIndexByte(tail, '[')
 	if k < 0 {
 		return false
 	}
-	note := b[max(0, len(b)-48)+k+1:]
+	note := tail[k+1:]
 	return len(note) > len(truncatedWord) && bytes.EqualFold(note[:len(truncatedWord)], truncatedWord) &&
 		(note[len(truncatedWord)] == ']' || note[len(truncatedWord)] == ' ')
 }
