@@ -122,6 +122,7 @@ type Parser struct {
 	best, bad  cand // best valid error, best malformed candidate
 	success    bool
 	respStatus int  // first HTTP status key (or access-log status) of the record
+	gwBad      bool // a broken error code no status was beside (result: a gateway's)
 	sawReq     bool // a request-ish key (method, path, uri, ...) was seen
 	sawAccess  bool // a text access-log request line + status was seen
 	deepErr    bool // a candidate was cut off by maxDepth / maxLevels
@@ -276,7 +277,7 @@ func (p *Parser) reset() {
 	p.best, p.bad = cand{}, cand{}
 	p.success, p.respStatus = false, 0
 	p.sawReq, p.sawAccess, p.deepErr, p.armed, p.arrErr, p.special = false, false, false, false, false, false
-	p.attrPend, p.docEx, p.journal, p.probe = false, false, 0, false
+	p.attrPend, p.docEx, p.journal, p.probe, p.gwBad = false, false, 0, false, false
 }
 
 func (p *Parser) result(record []byte) Envelope {
@@ -315,6 +316,11 @@ func (p *Parser) result(record []byte) Envelope {
 	case p.success:
 		return Envelope{Kind: Success}
 	case p.respStatus != 0 && (p.sawReq || p.sawAccess) && !p.probe:
+		if p.gwBad {
+			// A broken error code in another object than the gateway's status:
+			// the response's, as beside it (judge).
+			return Envelope{Kind: Malformed, Reason: ReasonBadErrorCode, Code: p.respStatus}
+		}
 		return Envelope{Kind: Response, Code: p.respStatus}
 	}
 	return Envelope{}
@@ -406,8 +412,33 @@ var wireHeaderEnd = []byte(`[\r][\n]"`)
 // a bot's own failed call logs its response's code).
 func alertNotice(record []byte) bool {
 	return bytes.Contains(record, []byte("[FIRING:")) || bytes.Contains(record, []byte("[RESOLVED]")) ||
-		bytes.Contains(record, []byte("alertname"))
+		bytes.Contains(record, []byte("alertname")) || monitorTitle(record)
 }
+
+// monitorTitle reports whether record holds a Datadog monitor notification's
+// title, whose tag group names what a monitor counts: "[Triggered on
+// {error_code:oauth2.token.expired,service:kiosk}] Token errors above
+// threshold", "[Recovered on {…}]", "[Re-Triggered …]", "[Warn on {…}]",
+// "[No Data on {…}]". Like an Alertmanager subject (alertNotice), it logs no
+// error of its own.
+func monitorTitle(record []byte) bool {
+	for i := 0; ; {
+		k := bytes.IndexByte(record[i:], '[')
+		if k < 0 {
+			return false
+		}
+		i += k + 1
+		w := record[i:]
+		for _, t := range monitorStates {
+			if bytes.HasPrefix(w, t) {
+				return true
+			}
+		}
+	}
+}
+
+var monitorStates = [][]byte{[]byte("Triggered on {"), []byte("Triggered] "), []byte("Re-Triggered on {"),
+	[]byte("Re-Triggered] "), []byte("Recovered on {"), []byte("Recovered] "), []byte("Warn on {"), []byte("No Data on {")}
 
 // logQLQuery reports whether record holds a Loki query (LogQL), as a query
 // log, logcli's command line or an alert rule shows it: a stream selector's
@@ -628,15 +659,63 @@ func namesNoError(record, val []byte, alone, header bool) bool {
 	text := record[skipBlank(record, 0):] // the checks that read the record's start: its blanks aside
 	return alone && (header && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record) ||
 		typeUnion(text) || datadogQuery(record) || conditionalKey(record) || shellCommand(text)) ||
-		programText(record) || docGrepHit(record) || exampleLabel(text) || logQLSelector(text) || passingTest(text)
+		programText(record) || docGrepHit(record) || exampleLabel(text) || logQLSelector(text) || passingTest(text) ||
+		searchFacet(record, val)
+}
+
+// searchFacet reports whether the error code val follows a log search's facet,
+// as Datadog's query syntax writes one ("service:kiosk-api
+// @error_code:oauth2.token.expired status:error -@http.status_code:200", a
+// saved view or a monitor's query): it selects logs and logs no error, whatever
+// status its other filters name.
+func searchFacet(record, val []byte) bool {
+	if bytes.IndexByte(record, '@') < 0 {
+		return false
+	}
+	for i := 0; ; {
+		k := bytes.Index(record[i:], val)
+		if k < 1 {
+			return false
+		}
+		k += i
+		i = k + len(val)
+		if record[k-1] != ':' {
+			continue
+		}
+		j := k - 1
+		for j > 0 && (keyByte[record[j-1]] || record[j-1] == '.') {
+			j--
+		}
+		if j > 0 && j < k-1 && record[j-1] == '@' && (j == 1 || record[j-2] == ' ' || record[j-2] == '(' || record[j-2] == '-') {
+			return true
+		}
+	}
 }
 
 // passingTest reports whether b (a record, its leading blanks aside) is a test runner's line for a passing
 // test (Jest's and Vitest's "✓ maps {"code":401,…} to ReauthRequired (3 ms)",
-// "✔ …"): a test's name, which quotes the envelope it feeds its code, and no
+// "✔ …", dotnet test's "Passed Tests.Maps(body: "{\"code\":401,…}") [2 ms]"): a test's name, which quotes the envelope it feeds its code, and no
 // error logged.
 func passingTest(b []byte) bool {
-	return len(b) > 4 && b[0] == 0xe2 && b[1] == 0x9c && (b[2] == 0x93 || b[2] == 0x94) && b[3] == ' '
+	return len(b) > 4 && b[0] == 0xe2 && b[1] == 0x9c && (b[2] == 0x93 || b[2] == 0x94) && b[3] == ' ' ||
+		len(b) > 7 && b[0] == 'P' && string(b[:7]) == "Passed " && qualifiedName(b[7:])
+}
+
+// qualifiedName reports whether b starts with a dotted name (Lift.Tests.Maps):
+// key bytes with a dot among them, up to a blank, "(" or the end.
+func qualifiedName(b []byte) bool {
+	dot := false
+	for i, c := range b {
+		switch {
+		case c == '.' && i > 0:
+			dot = true
+		case c == ' ' || c == '(':
+			return dot && i > 0 && b[i-1] != '.'
+		case !keyByte[c]:
+			return false
+		}
+	}
+	return dot
 }
 
 // shellCommand reports whether b (a record, its leading blanks aside) is a command line after a shell's

@@ -914,9 +914,9 @@ func sepValue(b []byte, x *bitIndex, i, ts, te int) (j int, v value, ok bool) {
 					break
 				}
 			}
-			if blanks && ve < n && class[b[ve]] == clSep {
-				// "api error: code=401": the word after the blanks is the next key,
-				// and this key has no value.
+			if blanks && ve < n && (class[b[ve]] == clSep || b[ve] == ' ' && spacedEquals(b, ve)) {
+				// "api error: code=401", "payload: error_code = oauth2.token.expired":
+				// the word after the blanks is the next key, and this key has no value.
 				break
 			}
 			v.s, v.e, j = j, ve, ve
@@ -929,6 +929,13 @@ func sepValue(b []byte, x *bitIndex, i, ts, te int) (j int, v value, ok bool) {
 		}
 	}
 	return j, v, true
+}
+
+// spacedEquals reports whether blanks, then " = " (an "=" alone between
+// blanks), start at k: a key's separator written spaced.
+func spacedEquals(b []byte, k int) bool {
+	k = skipBlank(b, k)
+	return k+1 < len(b) && b[k] == '=' && b[k+1] == ' '
 }
 
 // originPort reports whether the blank at k, before a quoted request line,
@@ -1424,6 +1431,30 @@ func (p *Parser) moduleBefore(v []byte, sep byte) bool {
 		buf[i] = c
 	}
 	return p.cat.HasModule(buf[:i])
+}
+
+// camelKnown reports whether v is constantKnown's code spelled in camel case
+// (OAuth2TokenExpired, oauth2RefreshTokenRevoked): a word starts at an
+// upper-case letter after a lower-case one or a digit.
+func (p *Parser) camelKnown(v []byte) bool {
+	var buf [64]byte
+	n := 0
+	for i, c := range v {
+		upper := c >= 'A' && c <= 'Z'
+		if !upper && !(c >= 'a' && c <= 'z') && !isDigit(c) || n+2 > len(buf) {
+			return false
+		}
+		if upper && i > 0 && !(v[i-1] >= 'A' && v[i-1] <= 'Z') {
+			buf[n] = '_'
+			n++
+		}
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	return p.constantKnown(buf[:n])
 }
 
 // constantKnown reports whether v is a catalog code's module and resource
@@ -2113,7 +2144,7 @@ func (p *Parser) closeBy(c byte, base int) {
 // the record (or string) rather than by its closer.
 func (p *Parser) pop(eof bool) {
 	top := len(p.stack) - 1
-	if f := &p.stack[top]; f.errSet || f.pendSet || f.nCodes != 0 {
+	if f := &p.stack[top]; f.errSet || f.pendSet || f.nCodes != 0 || f.okBody && f.open == '(' {
 		var parent *frame
 		if top > 0 {
 			parent = &p.stack[top-1]
@@ -2124,7 +2155,8 @@ func (p *Parser) pop(eof bool) {
 }
 
 // judge turns a closed frame into candidates (see README, "Precedence").
-// pop calls it only for a frame with an error key, something from below, or a code.
+// pop calls it only for a frame with an error key, something from below, or a
+// code, and for a Serilog dictionary's pair that makes a success body.
 func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 	trunc := eof && f.open == '{'
 	cv := f.pickCode()
@@ -2166,6 +2198,12 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 			if f.errLike || cst == numValid || f.statusSet && (p.sawReq || p.sawAccess) && !allDigits(p.arena[f.errOff:f.errOff+f.errLen]) {
 				c.reason = ridBadErrorCode
 				p.offerBad(c)
+			} else if !f.statusSet && p.camelKnown(p.arena[f.errOff:f.errOff+f.errLen]) {
+				// A gateway's status may sit in another object than its error
+				// header ({"response":{"status":401,"headers":{"x-error-code":"OAuth2TokenExpired"}}}):
+				// result reports a broken code of ours beside it (another
+				// vendor's, ngrok's ERR_NGROK_8012, stays the response's).
+				p.gwBad = true
 			}
 		case cst == numInvalid && !f.statusSet:
 			c.reason = ridBadCode
@@ -2214,6 +2252,9 @@ func (p *Parser) judge(f *frame, eof bool, parent *frame) {
 		// each pair in parentheses of its own, the list is their object.
 		parent.codes[parent.nCodes] = f.codes[0]
 		parent.nCodes++
+	}
+	if f.open == '(' && f.okBody && parent != nil && parent.open == '[' {
+		parent.okBody = true // [("code": 0), ("message": "success"), ("data": …)]
 	}
 	if cst == numValid && code == 0 && f.okBody && !trunc {
 		p.success = true
