@@ -84,7 +84,7 @@ func (p *Parser) fastObject(b []byte, i, lvl, base int) (next int, done bool) {
 			if kind != kNone {
 				p.keyOf(kind, key, vString, val, true, false)
 			}
-			if kind != kErr && kind != kCode && x.mayNest(b, vs, ve) && !queryKey(key) {
+			if kind != kErr && kind != kCode && x.mayNest(b, vs, ve) && !queryKey(key, val) {
 				p.recurse(val, lvl)
 			}
 			if kind == kNone {

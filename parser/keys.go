@@ -93,6 +93,9 @@ func classifyName(key []byte) keyKind {
 // more than a compare (TestClassifyFastPaths checks that the spellings
 // compared whole classify the same here).
 func classifySpelled(key []byte) keyKind {
+	if key[0] == '$' && len(key) > 1 && key[1] == '.' {
+		return kNone // a JSONPath ($.error_code in a filter pattern or an assertion), no key
+	}
 	if len(key) > 5 && string(key[len(key)-5:]) == "Value" && key[0] >= 'a' && key[0] <= 'z' {
 		return kAttrTyped // stringValue, intValue, doubleValue, boolValue
 	}
@@ -227,6 +230,7 @@ var lowerKey = func() (t [256]byte) {
 		}
 	}
 	t['_'], t['-'] = 0, 0
+	t['@'] = 0  // Ruby's inspect names instance variables @code, @error_code
 	t[0] = 0xff // a NUL is part of the key, not a separator to drop
 	return t
 }()

@@ -400,7 +400,7 @@ func dumpStatus(record []byte) int {
 }
 
 // wireHeaderEnd ends a header line in Apache HttpClient's wire log.
-var wireHeaderEnd = []byte(`[\r][\n]"`)
+var wireHeaderEnd, rubyWireEnd = []byte(`[\r][\n]"`), []byte(`\r\n"`)
 
 // alertNotice reports whether record is an alert's notification, as
 // Alertmanager's receivers and the bots behind them log it: a subject
@@ -638,6 +638,9 @@ func exampleLabel(text []byte) bool {
 	// The key path: the word of key bytes before the " = " that precedes the
 	// record's first brace (no URL's host: key bytes only).
 	k := bytes.IndexByte(text, '{')
+	if k >= 12 && text[k-1] == ' ' && text[k-2] == ':' {
+		return exampleBefore(text[max(0, k-40) : k-2])
+	}
 	if k < 4 || string(text[k-3:k]) != " = " {
 		return false
 	}
@@ -646,6 +649,24 @@ func exampleLabel(text []byte) bool {
 		i--
 	}
 	return (i == 0 || text[i-1] == ' ') && bytes.Contains(text[i:k-3], []byte(".examples."))
+}
+
+// exampleBefore reports whether b ends with a label naming an example body,
+// after a log's prefix ("… web/hivehub Example error response"): the word
+// example, then only words, one of them response, body, payload or envelope.
+func exampleBefore(b []byte) bool {
+	i := bytes.LastIndex(b, []byte("xample "))
+	if i < 1 || b[i-1]|0x20 != 'e' || i > 1 && b[i-2] != ' ' {
+		return false
+	}
+	words := b[i+len("xample "):]
+	for _, c := range words {
+		if !isLetter(c) && c != ' ' {
+			return false
+		}
+	}
+	return bytes.Contains(words, []byte("response")) || bytes.Contains(words, []byte("body")) ||
+		bytes.Contains(words, []byte("payload")) || bytes.Contains(words, []byte("envelope"))
 }
 
 var logQLParsers = [][]byte{[]byte("json"), []byte("logfmt"), []byte("pattern"), []byte("regexp"), []byte("unpack")}
@@ -659,7 +680,7 @@ func namesNoError(record, val []byte, alone, header bool) bool {
 	text := record[skipBlank(record, 0):] // the checks that read the record's start: its blanks aside
 	return alone && (header && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record) ||
 		typeUnion(text) || datadogQuery(record) || conditionalKey(record) || shellCommand(text)) ||
-		programText(record) || docGrepHit(record) || exampleLabel(text) || logQLSelector(text) || passingTest(text) ||
+		programText(record) || docGrepHit(record) || exampleLabel(text) || logQLSelector(text) || passingTest(text) || passingTest(afterTag(text)) ||
 		searchFacet(record, val)
 }
 
@@ -699,6 +720,24 @@ func searchFacet(record, val []byte) bool {
 func passingTest(b []byte) bool {
 	return len(b) > 4 && b[0] == 0xe2 && b[1] == 0x9c && (b[2] == 0x93 || b[2] == 0x94) && b[3] == ' ' ||
 		len(b) > 7 && b[0] == 'P' && string(b[:7]) == "Passed " && qualifiedName(b[7:])
+}
+
+// afterTag returns b after a bracketed level tag and its blanks, as Maven
+// prints its build's lines ("[INFO]   ✔ maps {…} to ReauthRequired"), or
+// nothing.
+func afterTag(b []byte) []byte {
+	if len(b) < 4 || b[0] != '[' {
+		return nil
+	}
+	for j := 1; j < len(b) && j < 10; j++ {
+		if b[j] == ']' {
+			return b[skipBlank(b, j+1):]
+		}
+		if !asciiLetter[b[j]] {
+			return nil
+		}
+	}
+	return nil
 }
 
 // qualifiedName reports whether b starts with a dotted name (Lift.Tests.Maps):
@@ -748,13 +787,23 @@ func headerLineAlone(record, val []byte) bool {
 	for e > 0 && (record[e-1] == ' ' || record[e-1] == '\r' || record[e-1] == '\t') {
 		e--
 	}
-	if bytes.HasSuffix(record[:e], wireHeaderEnd) {
+	switch {
+	case bytes.HasSuffix(record[:e], wireHeaderEnd):
 		e -= len(wireHeaderEnd) // Apache HttpClient's wire log: << "X-Error-Code: …[\r][\n]"
+	case bytes.HasSuffix(record[:e], rubyWireEnd):
+		e -= len(rubyWireEnd) // Ruby's Net::HTTP debug output: -> "x-error-code: …\r\n"
+	}
+	quoted := e > 0 && record[e-1] == '"' && e-len(val)-2 >= 0 && record[e-len(val)-2] == '"'
+	if quoted {
+		e-- // x-error-code: "oauth2.token.expired"
 	}
 	if e < len(val) || string(record[e-len(val):e]) != string(val) {
 		return false
 	}
 	k := e - len(val)
+	if quoted {
+		k--
+	}
 	for k > 0 && record[k-1] == ' ' {
 		k--
 	}

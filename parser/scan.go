@@ -205,7 +205,7 @@ func (p *Parser) scan(b []byte, lvl int) {
 					// would only read its value, and a string's nested record.
 					if j, v, ok := sepValue(b, x, i, t.s, t.e); ok {
 						if v.str {
-							if x.mayNest(b, v.s, v.e) && !queryKey(b[t.s:t.e]) {
+							if x.mayNest(b, v.s, v.e) && !queryKey(b[t.s:t.e], b[v.s:v.e]) {
 								p.recurse(b[v.s:v.e], lvl)
 							}
 							p.requestValue(b[v.s:v.e])
@@ -358,10 +358,13 @@ func (x *bitIndex) containerEnd(b []byte, i int) int {
 }
 
 // queryKey reports whether key names a query (Loki's and Tempo's query logs:
-// query="{app=\"x\"} | json | error_code=\"…\" | code=\"401\""): its
-// value asks for errors and holds none; it is not read as a record.
-func queryKey(key []byte) bool {
-	return len(key) == 5 && key[0]|0x20 == 'q' && string(key[1:]) == "uery"
+// query="{app=\"x\"} | json | error_code=\"…\" | code=\"401\"", Splunk's
+// audit log: search='search index=app error_code="…" | stats count'), its
+// value val: it asks for errors and holds none; it is not read as a record.
+// (A URL's search part, "?error_code=…&code=401", is no query.)
+func queryKey(key, val []byte) bool {
+	return len(key) == 5 && key[0]|0x20 == 'q' && string(key[1:]) == "uery" ||
+		len(key) == 6 && key[0]|0x20 == 's' && string(key[1:]) == "earch" && len(val) > 0 && val[0] != '?'
 }
 
 // firstItem returns v without its leading blanks, cut at its first blank or
@@ -1019,7 +1022,7 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	} else if p.special && (v.vk == vString || v.vk == vBare) && p.overflow == 0 && len(p.stack) > 0 {
 		p.accessField(val, v)
 	}
-	if v.str && kind != kErr && kind != kCode && p.idx[lvl].mayNest(b, v.s, v.e) && !queryKey(key) {
+	if v.str && kind != kErr && kind != kCode && p.idx[lvl].mayNest(b, v.s, v.e) && !queryKey(key, val) {
 		p.recurse(val, lvl)
 	}
 	if v.str && kind == kNone {
@@ -1740,7 +1743,7 @@ func probePathAt(v []byte) bool {
 	case 'r':
 		return probePath(v, "/readyz") || probePath(v, "/ready") || probePath(v, "/readiness")
 	case 'l':
-		return probePath(v, "/livez") || probePath(v, "/live") || probePath(v, "/liveness")
+		return probePath(v, "/livez") || probePath(v, "/live") && !liveView(v) || probePath(v, "/liveness")
 	case 'p':
 		return probePath(v, "/ping")
 	case 'm':
@@ -1755,6 +1758,12 @@ func probePathAt(v []byte) bool {
 		return probePath(v, "/-/healthy") || probePath(v, "/-/ready")
 	}
 	return false
+}
+
+// liveView reports whether the path v is Phoenix LiveView's transport
+// (/live/websocket, /live/longpoll): a browser's connection, no probe.
+func liveView(v []byte) bool {
+	return len(v) > 6 && v[5] == '/' && (bytes.HasPrefix(v[6:], []byte("websocket")) || bytes.HasPrefix(v[6:], []byte("longpoll")))
 }
 
 // probePath reports whether the path at the start of v is p (ASCII case
