@@ -71,6 +71,14 @@ func parseUnfilteredDecoded(in []byte, decoded bool) Envelope {
 		if plain := stripColours(nil, rec); len(plain) > 0 {
 			e = parseUnfilteredDecoded(plain, decoded)
 		}
+	} else if e.Kind == Error && e.Code == 0 && bytes.IndexByte(rec, 0x1b) >= 0 {
+		// As Parse: an error without a code, once more without its colour
+		// codes, for a code a colour split.
+		if plain := stripColours(nil, rec); len(plain) > 0 {
+			if u := parseUnfilteredDecoded(plain, decoded); u.Kind == Error && u.Code != 0 {
+				e = u
+			}
+		}
 	}
 	if e.Kind == None && !decoded && hasQuoteEntity(rec) && prefilter(rec, &memo) {
 		// As Parse: a record the pre-filter lets through, once more with its

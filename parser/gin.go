@@ -129,10 +129,23 @@ func ginAccess(b []byte, i int) Envelope {
 			status, j = statusAt(b, skipBlanksColours(b, e+1))
 		}
 	}
-	if j = skipBlanksColours(b, j); status == 0 || j >= len(b) || b[j] != '|' {
+	if j = skipBlanksColours(b, j); status == 0 || j >= len(b) || b[j] != '|' || ginProbe(b) {
 		return Envelope{}
 	}
 	return Envelope{Kind: Response, Code: status}
+}
+
+// ginProbe reports whether gin's line asks a probe's path (probeRequest): its
+// last field, the method and the path ("GET      "/healthz"").
+func ginProbe(b []byte) bool {
+	i := skipBlanksColours(b, bytes.LastIndexByte(b, '|')+1)
+	for i < len(b) && b[i] >= 'A' && b[i] <= 'Z' {
+		i++
+	}
+	if i = skipBlanksColours(b, i); i < len(b) && b[i] == '"' {
+		i++
+	}
+	return i < len(b) && b[i] == '/' && probeRequest(b[i:])
 }
 
 // idField returns the index of the bar that ends the request id field at i
@@ -166,11 +179,12 @@ func requestStatus(b []byte, i int) Envelope {
 	if p >= len(b) || b[p] != '/' || p-m > maxTagLead {
 		return Envelope{}
 	}
+	path := p
 	for p < len(b) && b[p] != ' ' && b[p] != '\t' && b[p] != 0x1b {
 		p++
 	}
 	status, j := statusAt(b, skipBlanksColours(b, p))
-	if status == 0 || (j < len(b) && !blankOrEsc[b[j]]) {
+	if status == 0 || (j < len(b) && !blankOrEsc[b[j]]) || probeRequest(b[path:p]) {
 		return Envelope{}
 	}
 	return Envelope{Kind: Response, Code: status}

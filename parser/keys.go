@@ -96,6 +96,9 @@ func classifySpelled(key []byte) keyKind {
 	if key[0] == '$' && len(key) > 1 && key[1] == '.' {
 		return kNone // a JSONPath ($.error_code in a filter pattern or an assertion), no key
 	}
+	if key[0] == '@' && len(key) > 3 {
+		key = key[1:] // Ruby's inspect names instance variables: @code, @error_code
+	}
 	if len(key) > 5 && string(key[len(key)-5:]) == "Value" && key[0] >= 'a' && key[0] <= 'z' {
 		return kAttrTyped // stringValue, intValue, doubleValue, boolValue
 	}
@@ -230,7 +233,6 @@ var lowerKey = func() (t [256]byte) {
 		}
 	}
 	t['_'], t['-'] = 0, 0
-	t['@'] = 0  // Ruby's inspect names instance variables @code, @error_code
 	t[0] = 0xff // a NUL is part of the key, not a separator to drop
 	return t
 }()

@@ -183,6 +183,12 @@ func (p *Parser) Parse(record []byte) Envelope {
 		if e.Kind == None && !p.inUnent && hasQuoteEntity(record) {
 			e = p.unentitied(record)
 		}
+	} else if e.Kind == Error && e.Code == 0 && bytes.IndexByte(record, 0x1b) >= 0 {
+		// A colour code inside a key ("ESC[33mcodeESC[39m=403 ESC[33merror_codeESC[39m=…",
+		// a console logger's keys): the code may be read once it is gone.
+		if u := p.uncoloured(record); u.Kind == Error && u.Code != 0 {
+			e = u
+		}
 	}
 	return e
 }
@@ -306,7 +312,7 @@ func (p *Parser) result(record []byte) Envelope {
 			}
 		}
 		return Envelope{Kind: Error, ErrorCode: p.codeString(val), Code: code}
-	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record) && !phpTraceFrame(record)) && !programText(record):
+	case p.bad.ok && (p.bad.reason != ridTruncatedJSON || !hexDumpLine(record) && !phpTraceFrame(record)) && !programText(record) && !pytestPassed(record):
 		// (A hex dump's text column, read as a string or not, is no cut:
 		// '{"code":401,"mes'. Nested, the string alone does not show it.
 		// Nor is an argument PHP's stack trace shortens.)
@@ -679,8 +685,8 @@ var logQLParsers = [][]byte{[]byte("json"), []byte("logfmt"), []byte("pattern"),
 func namesNoError(record, val []byte, alone, header bool) bool {
 	text := record[skipBlank(record, 0):] // the checks that read the record's start: its blanks aside
 	return alone && (header && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record) ||
-		typeUnion(text) || datadogQuery(record) || conditionalKey(record) || shellCommand(text)) ||
-		programText(record) || docGrepHit(record) || exampleLabel(text) || logQLSelector(text) || passingTest(text) || passingTest(afterTag(text)) ||
+		typeUnion(text) || datadogQuery(record) || conditionalKey(record) || shellCommand(text) || kqlQuery(record, val)) ||
+		programText(record) || docGrepHit(record) || exampleLabel(text) || logQLSelector(text) || passingTest(text) || passingTest(afterTag(text)) || scalaTestPassed(text) || pytestPassed(record) ||
 		searchFacet(record, val)
 }
 
@@ -719,7 +725,88 @@ func searchFacet(record, val []byte) bool {
 // error logged.
 func passingTest(b []byte) bool {
 	return len(b) > 4 && b[0] == 0xe2 && b[1] == 0x9c && (b[2] == 0x93 || b[2] == 0x94) && b[3] == ' ' ||
-		len(b) > 7 && b[0] == 'P' && string(b[:7]) == "Passed " && qualifiedName(b[7:])
+		len(b) > 7 && b[0] == 'P' && string(b[:7]) == "Passed " && qualifiedName(b[7:]) ||
+		dartPassed(b) ||
+		len(b) > 7 && b[0] == '*' && string(b[:7]) == "* test " // ExUnit's --trace: "* test maps {…} to :reauth (2.4ms) [L#42]"
+}
+
+// pytestPassed reports whether record is pytest's verbose line for a passing
+// test: its node id, whose parameters may name an error code and a code
+// ("tests/test_client.py::test_maps[error_code=oauth2.token.expired-code=401]"),
+// then PASSED and the progress ("[ 42%]").
+func pytestPassed(record []byte) bool {
+	e := len(record)
+	for e > 0 && blank[record[e-1]] {
+		e--
+	}
+	if e < 12 || record[e-1] != ']' || record[e-2] != '%' {
+		return false
+	}
+	k := bytes.LastIndexByte(record[:e], '[')
+	if k < 0 {
+		return false
+	}
+	for k > 0 && blank[record[k-1]] {
+		k--
+	}
+	return bytes.HasSuffix(record[:k], []byte(" PASSED"))
+}
+
+// kqlQuery reports whether the error code val is a field's value in a Kibana
+// (KQL) or Lucene query, as a saved search or an alert rule shows it:
+// "service.name:radio and error_code:oauth2.token.expired and
+// http.response.status_code >= 400", "error_code : "…" and …". The value is
+// followed by "and" or "or" and another clause (a field then ":" or a
+// comparison): it selects errors and logs none.
+func kqlQuery(record, val []byte) bool {
+	k := bytes.Index(record, val)
+	if k < 1 {
+		return false
+	}
+	i := k + len(val)
+	if i < len(record) && record[i] == '"' {
+		i++
+	}
+	w := record[i:]
+	switch {
+	case bytes.HasPrefix(w, []byte(" and ")), bytes.HasPrefix(w, []byte(" AND ")):
+		w = w[5:]
+	case bytes.HasPrefix(w, []byte(" or ")), bytes.HasPrefix(w, []byte(" OR ")):
+		w = w[4:]
+	default:
+		return false
+	}
+	j := 0
+	for j < len(w) && (keyByte[w[j]] || w[j] == '.') {
+		j++
+	}
+	if j == 0 {
+		return false
+	}
+	w = w[skipBlank(w, j):]
+	return len(w) > 1 && (w[0] == ':' || (w[0] == '>' || w[0] == '<') || w[0] == '!' && w[1] == '=')
+}
+
+// dartPassed reports whether b is dart test's compact line for a passing test:
+// the time, the count of tests passed and no count of failures ("00:04 +37:
+// test/client_test.dart: maps {"code":401,…} to TokenExpired"; a failure
+// writes "+37 -1:").
+func dartPassed(b []byte) bool {
+	if len(b) < 10 || !isDigit(b[0]) || !isDigit(b[1]) || b[2] != ':' || !isDigit(b[3]) || !isDigit(b[4]) || b[5] != ' ' || b[6] != '+' {
+		return false
+	}
+	i := 7
+	for i < len(b) && isDigit(b[i]) {
+		i++
+	}
+	return i > 7 && i+1 < len(b) && b[i] == ':' && b[i+1] == ' '
+}
+
+// scalaTestPassed reports whether text is ScalaTest's line for a passing test,
+// as sbt prints it ("[info] - should map {"code":401,…} to TokenExpired (12
+// milliseconds)"; a failing one ends "*** FAILED ***").
+func scalaTestPassed(text []byte) bool {
+	return len(text) > 10 && string(text[:9]) == "[info] - " && !bytes.Contains(text, []byte("*** FAILED"))
 }
 
 // afterTag returns b after a bracketed level tag and its blanks, as Maven
@@ -731,13 +818,29 @@ func afterTag(b []byte) []byte {
 	}
 	for j := 1; j < len(b) && j < 10; j++ {
 		if b[j] == ']' {
-			return b[skipBlank(b, j+1):]
+			return treeEnd(b, j+1)
 		}
 		if !asciiLetter[b[j]] {
 			return nil
 		}
 	}
 	return nil
+}
+
+// treeEnd returns b from i past blanks and the branches a test runner's tree
+// draws (JUnit 5's "|  ✔", "├─ ✔", "└─ ✔", "│").
+func treeEnd(b []byte, i int) []byte {
+	for i < len(b) {
+		switch {
+		case b[i] == ' ' || b[i] == '\t' || b[i] == '|' || b[i] == '+' || b[i] == '\'' || b[i] == '-' && i+1 < len(b) && b[i+1] == '-':
+			i++
+		case b[i] == 0xe2 && i+2 < len(b) && b[i+1] == 0x94: // U+2500–U+253F: ─ │ ├ └
+			i += 3
+		default:
+			return b[i:]
+		}
+	}
+	return b[i:]
 }
 
 // qualifiedName reports whether b starts with a dotted name (Lift.Tests.Maps):
@@ -817,7 +920,7 @@ func headerLineAlone(record, val []byte) bool {
 		ks--
 		hyphen = hyphen || record[ks] == '-'
 	}
-	return hyphen && ke > ks && classifyKey(record[ks:ke]) == kErr && (ks == 0 || record[ks-1] == ' ' || record[ks-1] == '\t' || record[ks-1] == '"') &&
+	return hyphen && ke > ks && classifyKey(record[ks:ke]) == kErr && (ks == 0 || record[ks-1] == ' ' || record[ks-1] == '\t' || record[ks-1] == '"' || record[ks-1] == '|') &&
 		bytes.IndexByte(record, '\n') < 0 // one line: the whole record is scanned last
 }
 

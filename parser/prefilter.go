@@ -169,15 +169,17 @@ func anchorAt(b []byte, i int, vk *valueKeys) bool {
 // is a key of kind wkind. A word of interest without a separator may be an
 // OpenTelemetry attribute's name ("key":"error_code"): it counts when a
 // "value" key follows somewhere in the record (vk), as attrOf needs.
+//
+// Not inlined: anchorAt, which calls it, is inlined in the pre-filter's loop.
+//
+//go:noinline
 func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	if end < len(b) && isKeyByte(b[end]) {
 		return false // "codec", "encoded", "status_text": the word goes on
 	}
 	j := skipQuoteBlank(b, end)
-	if j < len(b) && b[j] == ']' {
-		// PHP's "[code] => 401" (print_r), ["code"]=> int(401) (var_dump),
-		// raw or escaped.
-		j = skipQuoteBlank(b, j+1)
+	if j < len(b) && (b[j] == ']' || b[j] == '>') {
+		j = afterKeyClose(b, j)
 	}
 	sep := j < len(b) && (b[j] == ':' || b[j] == '=')
 	if !sep && !vk.after(b, end) {
@@ -239,6 +241,22 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	// As a key, its value must fit; any such word may also be an attribute's
 	// name, whatever follows it, when a "value" key comes later (attrOf).
 	return (sep && keyValueOK(b, end, j, kind)) || vk.after(b, end)
+}
+
+// afterKeyClose skips what closes a key at j, a bracket or an Erlang binary's
+// ">>", and the quotes and blanks after it: PHP's "[code] => 401" (print_r),
+// ["code"]=> int(401) (var_dump), raw or escaped; <<"code">> => 401. Out of
+// line: keyAt runs for every word of interest of every record.
+//
+//go:noinline
+func afterKeyClose(b []byte, j int) int {
+	if b[j] == ']' {
+		return skipQuoteBlank(b, j+1)
+	}
+	if j+1 < len(b) && b[j+1] == '>' {
+		return skipQuoteBlank(b, j+2)
+	}
+	return j
 }
 
 // escapedKeyBlank: the word of interest at ws..end follows an escaped line

@@ -103,6 +103,15 @@ func (f *frame) pickCode() codeVal {
 			}
 		}
 	}
+	if f.codes[0].st == numInvalid {
+		// "rpc error: code = Unauthenticated desc = api: code=401 error_code=…":
+		// a later code that is an HTTP status is the envelope's.
+		for _, c := range f.codes[1:f.nCodes] {
+			if c.st == numValid && catalog.IsHTTPStatus(int(c.n)) {
+				return c
+			}
+		}
+	}
 	return f.codes[0]
 }
 
@@ -204,14 +213,19 @@ func (p *Parser) scan(b []byte, lvl int) {
 					// A key of no interest ("10" of 10:00:14, "msg"): keyValue
 					// would only read its value, and a string's nested record.
 					if j, v, ok := sepValue(b, x, i, t.s, t.e); ok {
+						armed := false
 						if v.str {
-							if x.mayNest(b, v.s, v.e) && !queryKey(b[t.s:t.e], b[v.s:v.e]) {
-								p.recurse(b[v.s:v.e], lvl)
+							val := b[v.s:v.e]
+							if x.mayNest(b, v.s, v.e) && !queryKey(b[t.s:t.e], val) {
+								p.recurse(val, lvl)
 							}
-							p.requestValue(b[v.s:v.e])
+							// A quoted request line as a prefix's value (Monolog's
+							// `access.INFO: "GET /x HTTP/1.1" 200 …`): its status follows.
+							armed = len(val) >= 14 && val[0]-'A' < 26 && !v.trunc && b[v.s-1] == '"' && isRequestLine(val)
+							p.requestValue(val)
 						}
 						t.has = false
-						p.armed = false
+						p.armed = armed
 						i = j
 						continue
 					}
@@ -295,6 +309,10 @@ func (p *Parser) scan(b []byte, lvl int) {
 			p.closeRun(b[i:j], base)
 			i = j
 		case clDelim:
+			if c == '>' && t.has && t.str && erlangBinaryEnd(b, t.s, t.e, i) {
+				i += 2 // <<"code">> => 401: an Erlang binary's string is the key
+				continue
+			}
 			if t.has {
 				p.endTok(b, &t, lvl)
 			}
@@ -495,6 +513,9 @@ func cutMidToken(b []byte) bool {
 	e := len(b)
 	for e > 0 && blank[b[e-1]] {
 		e--
+	}
+	for n := 0; n < 2 && e > 3 && string(b[e-3:e]) == " []"; n++ {
+		e -= 3 // Monolog's empty context and extra after the message: "…[truncated 212 bytes] [] []"
 	}
 	if e == 0 {
 		return false
@@ -928,6 +949,18 @@ func sepValue(b []byte, x *bitIndex, i, ts, te int) (j int, v value, ok bool) {
 			if e := redactedEnd(b, j); e > 0 {
 				v.s, v.e, j = j, e, e // error_code=<private>: a masked value
 				v.vk = vBare
+			} else if b[j] == '<' && j+2 < n && b[j+1] == '<' && b[j+2] == '"' {
+				// An Erlang binary, <<"oauth2.token.expired">> (<<"…"/utf8>>): its string.
+				s, e, next, trunc := x.scanString(b, j+2)
+				if !trunc {
+					if next+5 < n && string(b[next:next+5]) == "/utf8" {
+						next += 5
+					}
+					if next+1 < n && b[next] == '>' && b[next+1] == '>' {
+						v.s, v.e, j, v.trunc = s, e, next+2, false
+						v.vk, v.str = vString, true
+					}
+				}
 			}
 		}
 	}
@@ -939,6 +972,13 @@ func sepValue(b []byte, x *bitIndex, i, ts, te int) (j int, v value, ok bool) {
 func spacedEquals(b []byte, k int) bool {
 	k = skipBlank(b, k)
 	return k+1 < len(b) && b[k] == '=' && b[k+1] == ' '
+}
+
+// erlangBinaryEnd reports whether the '>' at i ends an Erlang binary whose
+// string is b[s:e]: <<"…">>, the string's quote right before ">>" and "<<"
+// right before its opening quote.
+func erlangBinaryEnd(b []byte, s, e, i int) bool {
+	return i == e+1 && i+1 < len(b) && b[i+1] == '>' && s >= 3 && b[s-2] == '<' && b[s-3] == '<'
 }
 
 // originPort reports whether the blank at k, before a quoted request line,
@@ -1019,8 +1059,9 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 		p.bareKey = !t.str
 		p.keyOf(kind, key, v.vk, val, v.str, v.trunc)
 		p.valEnd, p.bareKey = false, false
-	} else if p.special && (v.vk == vString || v.vk == vBare) && p.overflow == 0 && len(p.stack) > 0 {
-		p.accessField(val, v)
+	}
+	if (kind == kNone || kind == kReq) && p.special && (v.vk == vString || v.vk == vBare) && p.overflow == 0 && len(p.stack) > 0 {
+		p.accessField(val, v) // err="…", upstream_err="…" (upstream_* names a request key)
 	}
 	if v.str && kind != kErr && kind != kCode && p.idx[lvl].mayNest(b, v.s, v.e) && !queryKey(key, val) {
 		p.recurse(val, lvl)
@@ -1042,8 +1083,12 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 //
 //go:noinline
 func (p *Parser) accessField(val []byte, v value) {
-	if f := &p.stack[len(p.stack)-1]; f.access && !f.errSet && catalogCode(p.cat, trimBlank(val)) {
-		p.setErr(f, val, v.vk, v.str, v.trunc, 0)
+	if f := &p.stack[len(p.stack)-1]; f.access && !f.errSet {
+		// A catalog code, or one sent twice, whose values nginx joins
+		// ("oauth2.token.expired, oauth2.token.expired": bad_error_code).
+		if t := trimBlank(val); catalogCode(p.cat, t) || bytes.IndexByte(t, ',') > 0 && catalogCode(p.cat, firstItem(t)) {
+			p.setErr(f, val, v.vk, v.str, v.trunc, 0)
+		}
 	}
 }
 
@@ -1309,7 +1354,7 @@ func (p *Parser) keyIn(f *frame, kind keyKind, prefix uint32, data bool, vk vkin
 		}
 	case kReq:
 		p.sawReq = true
-		if len(val) > 2 && (val[0] == '/' && probeLead[val[1]]&(1<<(val[2]&31)) != 0 || len(val) >= 14 && val[0]-'A' < 26) {
+		if len(val) > 2 && (val[0] == '/' && probeLead[val[1]]&(1<<(val[2]&31)) != 0 || len(val) >= 14 && val[0]-'A' < 26 || val[0] == 'h' && len(val) > 12) {
 			p.probe = p.probe || probeRequest(val)
 		}
 	}
@@ -1711,13 +1756,37 @@ func (p *Parser) requestValue(v []byte) {
 func probeRequest(v []byte) bool {
 	i := 0
 	if len(v) > 0 && v[0] != '/' {
-		// A request line: the path after the method.
-		for i < len(v) && i < 8 && v[i] != ' ' {
+		if v[0] != 'h' {
+			// A request line: the path after the method.
+			for i < len(v) && i < 8 && v[i] != ' ' {
+				i++
+			}
 			i++
 		}
-		i++
+		i = absolutePath(v, i)
 	}
 	return i+2 < len(v) && v[i] == '/' && probeLead[v[i+1]]&(1<<(v[i+2]&31)) != 0 && probePathAt(v[i:])
+}
+
+// absolutePath returns where the path of an absolute URL at i starts (a
+// proxy's or a load balancer's request line, "GET http://10.0.1.17:8080/health
+// HTTP/1.1"; Cloud Logging's requestUrl), or i if there is none.
+func absolutePath(v []byte, i int) int {
+	if i+8 >= len(v) || v[i] != 'h' {
+		return i
+	}
+	j := i + len("http://")
+	switch {
+	case string(v[i:j]) == "http://":
+	case string(v[i:j+1]) == "https://":
+		j++
+	default:
+		return i
+	}
+	for j < len(v) && v[j] != '/' && v[j] != ' ' && v[j] != '"' {
+		j++
+	}
+	return j
 }
 
 // probeLead[a] has bit b&31 set when a path may start /ab… for probePathAt
