@@ -730,26 +730,28 @@ func passingTest(b []byte) bool {
 		len(b) > 7 && b[0] == '*' && string(b[:7]) == "* test " // ExUnit's --trace: "* test maps {…} to :reauth (2.4ms) [L#42]"
 }
 
-// pytestPassed reports whether record is pytest's verbose line for a passing
-// test: its node id, whose parameters may name an error code and a code
-// ("tests/test_client.py::test_maps[error_code=oauth2.token.expired-code=401]"),
-// then PASSED and the progress ("[ 42%]").
+// pytestPassed reports whether record is a test runner's line for a passing
+// test that ends with its verdict: pytest's verbose node id, whose parameters
+// may name an error code and a code ("tests/test_client.py::test_maps[error_code=oauth2.token.expired-code=401]
+// PASSED [ 42%]", the progress after it), Gradle's "ApiErrorMapperTest > maps
+// {"code":401,…} to ReauthRequired PASSED".
 func pytestPassed(record []byte) bool {
 	e := len(record)
 	for e > 0 && blank[record[e-1]] {
 		e--
 	}
-	if e < 12 || record[e-1] != ']' || record[e-2] != '%' {
+	if e < 12 {
 		return false
 	}
-	k := bytes.LastIndexByte(record[:e], '[')
-	if k < 0 {
-		return false
+	if record[e-1] == ']' && record[e-2] == '%' {
+		k := bytes.LastIndexByte(record[:e], '[')
+		if k < 0 {
+			return false
+		}
+		for e = k; e > 0 && blank[record[e-1]]; e-- {
+		}
 	}
-	for k > 0 && blank[record[k-1]] {
-		k--
-	}
-	return bytes.HasSuffix(record[:k], []byte(" PASSED"))
+	return bytes.HasSuffix(record[:e], []byte(" PASSED"))
 }
 
 // kqlQuery reports whether the error code val is a field's value in a Kibana

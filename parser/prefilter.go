@@ -381,10 +381,18 @@ func valueOK(b []byte, j int, kind keyKind) bool {
 		// Alone, a number under "code" matters only as a success (0, -0, var_dump's
 		// int(0)); a word only as an error code of the catalog (ECS error.code):
 		// "oauth2." at least.
-		return v == '0' || v == '-' || v == '+' || dottedWord(b, j) || (typedByte[v] && typedValueAt(b, j))
+		return v == '0' || v == '-' || v == '+' || dottedWord(b, j) || (typedByte[v] && typedValueAt(b, j)) || v == '<' && binaryValueOK(b, j, kind)
 	default: // kStatus
-		return isDigit(v) || v == '+' || (typedByte[v] && typedValueAt(b, j))
+		return isDigit(v) || v == '+' || (typedByte[v] && typedValueAt(b, j)) || v == '<' && binaryValueOK(b, j, kind)
 	}
+}
+
+// binaryValueOK is valueOK for the string of an Erlang binary at j, as the
+// tokenizer reads it: <<"401">>, <<"apikey.auth.invalid">>.
+//
+//go:noinline
+func binaryValueOK(b []byte, j int, kind keyKind) bool {
+	return j+3 < len(b) && b[j+1] == '<' && b[j+2] == '"' && b[j+3] != '<' && valueOK(b, j+3, kind)
 }
 
 // typedValueAt: a type's name and its parenthesis at j, before a value as

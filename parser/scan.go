@@ -1253,7 +1253,7 @@ func (p *Parser) keyOf(kind keyKind, key []byte, vk vkind, val []byte, str, trun
 		if len(val) > 0 && (isDigit(val[0]) || val[0] == ' ') && otherNumeric(key, val) {
 			return
 		}
-		if len(key) == 9 && len(val) > 0 && val[0]-'a' >= 26 && p.otherSchemeCode(key, val) { // errorCode, ErrorCode
+		if len(key) == 9 && len(val) > 0 && (val[0]-'a' >= 26 || bytes.IndexByte(val, ' ') > 0) && p.otherSchemeCode(key, val) { // errorCode, ErrorCode
 			return
 		}
 	}
@@ -1289,7 +1289,8 @@ func unseparated(key []byte) bool {
 // constant style (OAUTH2_TOKEN_EXPIRED: constantKnown; not Camunda's BPMN
 // error SECONDME_TOKEN_EXPIRED) or led by a digit (digitLed) is still one;
 // keyOf asks only for a value that does not start with a lower-case letter
-// (SecondMe's codes do).
+// (SecondMe's codes do) or holds a blank: prose ("errorCode":"token expired"
+// beside a "code":401 is no broken code of ours; under error_code it is).
 //
 //go:noinline
 func (p *Parser) otherSchemeCode(key, val []byte) bool {
@@ -1681,9 +1682,61 @@ func (p *Parser) flush(b []byte, t *tok, lvl int) {
 	}
 	// A positional error code field in an access line ("…" 401 … "oauth2.token.expired"):
 	// only codes of a module the catalog knows, since a hostname fits the grammar too.
-	if f.access && !f.errSet && catalogCode(p.cat, raw) {
+	if f.access && !f.errSet && (catalogCode(p.cat, raw) || t.str && len(raw) >= 6 && (raw[0]-'A' < 26 || bytes.IndexByte(raw, ',') > 0) && p.brokenOurs(raw)) {
 		p.setErr(f, raw, vBare, false, t.trunc, 0)
 	}
+}
+
+// brokenOurs reports whether a quoted positional field of an access line holds
+// a broken code of ours, which setErr then reports as bad_error_code beside
+// the line's status: a header sent twice, whose values the gateway joins
+// ("oauth2.token.expired, oauth2.token.expired"), a catalog code's module and
+// resource in the wrong case (OAuth2.Token.Revoked) or in camel case
+// (OAuth2TokenExpired).
+//
+//go:noinline
+func (p *Parser) brokenOurs(v []byte) bool {
+	if len(v) < 6 || len(v) > maxCodeStore {
+		return false
+	}
+	// One pass rejects what most quoted fields are (user agents, URLs,
+	// addresses, ids: a blank, a slash, a colon or a hyphen) and counts what
+	// the three forms need.
+	dots, upper := 0, 0
+	for _, c := range v {
+		switch {
+		case c == ',':
+			return catalogCode(p.cat, firstItem(v)) // a header sent twice
+		case c == '.':
+			dots++
+		case c >= 'A' && c <= 'Z':
+			upper++
+		case c == ' ' || c == '/' || c == ':' || c == '-':
+			return false
+		}
+	}
+	if upper == 0 {
+		return false // a code's own case: valid (catalogCode said no) or another's
+	}
+	if dots == 0 {
+		return p.camelKnown(v)
+	}
+	// A catalog code's module and resource, case folded (not another dotted
+	// field that starts with a module's word: Internal.Build.Tag).
+	i := bytes.IndexByte(v, '.')
+	k := bytes.IndexByte(v[i+1:], '.')
+	if i == 0 || k <= 0 || i+1+k > 64 || catalog.Validate(v) == nil {
+		return false
+	}
+	var buf [64]byte
+	w := buf[:i+1+k]
+	for n, c := range v[:i+1+k] {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		w[n] = c
+	}
+	return p.cat.HasResource(w)
 }
 
 // accessStatus records the status of a text access line in f.
