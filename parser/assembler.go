@@ -414,11 +414,21 @@ func linePrefix(first, line []byte) int {
 
 // sharedPrefix returns the length of what line shares with first, cut back
 // to just after a blank or a colon (Open MPI's "[1,2]<stdout>:" tag runs into
-// the line it tags).
+// the line it tags). Blanks that both lines share after the prefix, in runs of
+// different lengths, are their indentation, not the prefix's (a CRI prefix
+// before a stack frame, "stderr F     at … {", and the object's first
+// property, "stderr F   code: …"): the prefix keeps the first of them. A run
+// of the same length in both is the prefix's own padding (a level's, "INFO  ").
 func sharedPrefix(first, line []byte) int {
 	n := 0
 	for n < len(first) && n < len(line) && first[n] == line[n] {
 		n++
+	}
+	if n > 1 && n < len(first) && n < len(line) && line[n-1] == ' ' && (first[n] == ' ' || line[n] == ' ') {
+		for n > 1 && line[n-2] == ' ' {
+			n--
+		}
+		return n
 	}
 	for n > 0 && line[n-1] != ' ' && line[n-1] != '\t' && line[n-1] != ':' {
 		n--
@@ -791,6 +801,9 @@ func braceDelta(line []byte) int {
 		case '"', '\'':
 			if c == '\'' && i > 0 && (isLetter(line[i-1]) || isDigit(line[i-1])) {
 				continue
+			}
+			if c == '"' && i > 0 && line[i-1] == '\\' {
+				continue // {\"code\":503,…}: an escaped body's quotes, outside any string, open none
 			}
 			if c == '"' && i+1 < len(line) && line[i+1] == '{' && skipBlank(line, i+2) == len(line) {
 				continue // 403 Forbidden: "{ — a body printed between quotes, unescaped (Spring)

@@ -113,6 +113,22 @@ func TestAssembler(t *testing.T) {
 			lines: []string{"api-1  | t ERROR body={", `api-1  |   "code": 401,`, "api-1  | }", "[pod/api-7d9/app] {", `[pod/api-7d9/app]     code: 401`, "[pod/api-7d9/app] }"},
 			want:  []string{"api-1  | t ERROR body={\n  \"code\": 401,\n}", "[pod/api-7d9/app] {\n    code: 401\n}"},
 		},
+		"an object under a stack frame, the prefix before both indented (CRI, docker compose)": {
+			// The blanks the two lines share past the prefix, in runs of
+			// different lengths, are indentation: the prefix keeps one.
+			lines: []string{"2026-11-24T10:40:07.52Z stderr F     at process.processTicksAndRejections (node:internal/x:95:5) {", "2026-11-24T10:40:07.53Z stderr F   status: 403,", "2026-11-24T10:40:07.54Z stderr F   body: { code: 403, error_code: 'apikey.permission.denied' }", "2026-11-24T10:40:07.55Z stderr F }", "api-1  |     at async S.suggest (/app/s.js:41:20) {", "api-1  |   status: 401,", "api-1  | }"},
+			want:  []string{"2026-11-24T10:40:07.52Z stderr F     at process.processTicksAndRejections (node:internal/x:95:5) {\n  status: 403,\n  body: { code: 403, error_code: 'apikey.permission.denied' }\n}", "api-1  |     at async S.suggest (/app/s.js:41:20) {\n  status: 401,\n}"},
+		},
+		"a level's padding, the same in both lines, is the prefix's": {
+			lines: []string{"2026-11-24 10:00:00.123 INFO  response body: {", "2026-11-24 10:00:00.124 INFO  next line"},
+			want:  []string{"2026-11-24 10:00:00.123 INFO  response body: {", "2026-11-24 10:00:00.124 INFO  next line"},
+		},
+		"an escaped body after a held line opens no record (a string's piece)": {
+			// Symfony's exception context, spread over lines after the body it
+			// logged raw: {\"code\":503,…} balances its braces.
+			lines: []string{`","exception":"[object] (ServerException(code: 503): resulted in a 503 response:`, `{\"code\":503,\"error_code\":\"connection.error\"}`, ` at /srv/vendor/RequestException.php:113)`},
+			want:  []string{`","exception":"[object] (ServerException(code: 503): resulted in a 503 response:`, `{\"code\":503,\"error_code\":\"connection.error\"}`, ` at /srv/vendor/RequestException.php:113)`},
+		},
 		"docker compose: another service's line inside a body": {
 			// Compose interleaves whole lines of its services: a line of
 			// another service is a record of its own, the body goes on, before

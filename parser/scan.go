@@ -1049,7 +1049,7 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	}
 	var val []byte
 	if v.vk == vString || v.vk == vBare {
-		val = b[v.s:v.e]
+		val = b[v.s:valueEnd(b, v, kind)]
 	}
 	if kind != kNone {
 		// An unterminated string, or a bare value with nothing but blanks
@@ -1077,6 +1077,28 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 	return j, true
 }
 
+// valueEnd returns the end of the value v of a key of kind: v's own, or for
+// a request key's bare absolute URL, which the tokenizer ends at its scheme's
+// ':' (url=https://host/health), the URL's — the probe's path is looked at
+// (keyIn), and the tokenizer reads on after the ':' as before.
+func valueEnd(b []byte, v value, kind keyKind) int {
+	if kind == kReq && v.vk == vBare && v.e+2 < len(b) && b[v.e] == ':' && b[v.e+1] == '/' && b[v.e+2] == '/' {
+		return bareURLEnd(b, v.e)
+	}
+	return v.e
+}
+
+// bareURLEnd returns the end of the bare URL whose scheme ends at i (its
+// "://"): the next blank or quote. Rare: not inlined.
+//
+//go:noinline
+func bareURLEnd(b []byte, i int) int {
+	for i < len(b) && b[i] != ' ' && b[i] != '\t' && b[i] != '"' && b[i] != '\'' {
+		i++
+	}
+	return i
+}
+
 // accessField handles a field of a text access line under a key of its own
 // choosing (err="oauth2.token.expired"): like a positional field, only a code
 // of a module the catalog knows. Not inlined, as sqlOperand.
@@ -1084,9 +1106,11 @@ func (p *Parser) keyValue(b []byte, i int, t *tok, lvl int) (int, bool) {
 //go:noinline
 func (p *Parser) accessField(val []byte, v value) {
 	if f := &p.stack[len(p.stack)-1]; f.access && !f.errSet {
-		// A catalog code, or one sent twice, whose values nginx joins
-		// ("oauth2.token.expired, oauth2.token.expired": bad_error_code).
-		if t := trimBlank(val); catalogCode(p.cat, t) || bytes.IndexByte(t, ',') > 0 && catalogCode(p.cat, firstItem(t)) {
+		// A catalog code, or a broken one of ours as in a positional field
+		// (brokenOurs: one sent twice, whose values nginx joins,
+		// "oauth2.token.expired, oauth2.token.expired"; the wrong case,
+		// "OAuth2.Token.Revoked"; camel case): bad_error_code.
+		if t := trimBlank(val); catalogCode(p.cat, t) || p.brokenOurs(t) {
 			p.setErr(f, val, v.vk, v.str, v.trunc, 0)
 		}
 	}
@@ -1287,7 +1311,8 @@ func unseparated(key []byte) bool {
 // HTTP "code":422), not a broken error code. A value of a module the catalog
 // knows (OAuth2.Token.Expired, secondme.session.not found), a catalog code in
 // constant style (OAUTH2_TOKEN_EXPIRED: constantKnown; not Camunda's BPMN
-// error SECONDME_TOKEN_EXPIRED) or led by a digit (digitLed) is still one;
+// error SECONDME_TOKEN_EXPIRED) or camel case (OAuth2TokenExpired, as Azure
+// API Management's errorCode: camelKnown) or led by a digit (digitLed) is still one;
 // keyOf asks only for a value that does not start with a lower-case letter
 // (SecondMe's codes do) or holds a blank: prose ("errorCode":"token expired"
 // beside a "code":401 is no broken code of ours; under error_code it is).
@@ -1301,7 +1326,7 @@ func (p *Parser) otherSchemeCode(key, val []byte) bool {
 	if len(v) == 0 || catalog.Validate(v) == nil || digitLed(v) {
 		return false
 	}
-	return !(codeLike(firstItem(v)) && p.knownModuleFold(v) || p.constantKnown(v))
+	return !(codeLike(firstItem(v)) && p.knownModuleFold(v) || p.constantKnown(v) || p.camelKnown(v))
 }
 
 // keyIn records in f a key of kind with value val; prefix is the key's group
@@ -1948,9 +1973,12 @@ func isRequestLine(s []byte) bool {
 //
 // A request line ("GET /admin/errors?error_code=…&code=401 HTTP/1.1", an
 // access line's or a JSON log's "request") is not read: its query names what
-// was asked for, and the response is the access line's status.
+// was asked for, and the response is the access line's status. Nor is a
+// string that starts with an example's label, as a record that does is not
+// (GELF's "short_message":"Example error response: {\"code\":401,…}": a
+// documentation renderer's log).
 func (p *Parser) recurse(raw []byte, lvl int) {
-	if p.tooDeep(lvl, raw) || isRequestLine(raw) {
+	if p.tooDeep(lvl, raw) || isRequestLine(raw) || len(raw) > 8 && raw[0]|0x20 == 'e' && exampleLabel(raw) {
 		return
 	}
 	dst := unescapeAppend(p.scratch[lvl+1][:0], raw)
