@@ -174,7 +174,8 @@ func classifySpelled(key []byte) keyKind {
 		"reqmethod", "reqpath", // Akamai DataStream
 		"csmethod",                       // CloudFront and W3C extended logs as JSON (cs-method)
 		"ibmrequestmethod", "ibmuripath", // Open Liberty / WebSphere Liberty JSON access log
-		"apimethod": // WSO2 API Manager analytics events
+		"apimethod",                              // WSO2 API Manager analytics events
+		"xenvoyoriginpath", "xenvoyoriginalpath": // Envoy Gateway's default JSON access log
 		return kReq
 	}
 	if n > 8 && string(norm[:8]) == "upstream" {

@@ -820,7 +820,7 @@ func rspecExample(record []byte) bool {
 // may name an error code and a code ("tests/test_client.py::test_maps[error_code=oauth2.token.expired-code=401]
 // PASSED [ 42%]", the progress after it), Gradle's "ApiErrorMapperTest > maps
 // {"code":401,…} to ReauthRequired PASSED", deno test's "maps {"code":404,…}
-// to SessionGone ... ok (2ms)".
+// to SessionGone ... ok (2ms)", hspec's "decodes {…} as TokenExpired [✔]".
 func pytestPassed(record []byte) bool {
 	e := len(record)
 	for e > 0 && blank[record[e-1]] {
@@ -841,7 +841,7 @@ func pytestPassed(record []byte) bool {
 		for e = k; e > 0 && blank[record[e-1]]; e-- {
 		}
 	}
-	return bytes.HasSuffix(record[:e], []byte(" PASSED"))
+	return bytes.HasSuffix(record[:e], []byte(" PASSED")) || bytes.HasSuffix(record[:e], []byte(" [✔]")) // hspec's "decodes {…} as TokenExpired [✔]"
 }
 
 // kqlQuery reports whether the error code val is a field's value in a Kibana

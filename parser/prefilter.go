@@ -124,7 +124,7 @@ func httpAt(b []byte, i int, checks *int, memo *haproxyMemo) bool {
 	// version: a text access line's status comes after it; an HAProxy or AWS
 	// request line ends its string (or the record) there. (Whatever follows
 	// the quote, the string may be looked at on its own, where nothing follows.)
-	j := versionEnd(b, i+5)
+	j := colourAfter(b, versionEnd(b, i+5)) // (werkzeug colours its request line: "ESC[33mGET /x HTTP/1.1ESC[0m" 404)
 	if j < len(b) && b[j] != '"' {
 		// A request line in single quotes (a repr's) is read by the tokenizer
 		// as any string: a status may follow it too.
@@ -138,6 +138,15 @@ func httpAt(b []byte, i int, checks *int, memo *haproxyMemo) bool {
 		return haproxyRequestAt(b, i, j, memo)
 	}
 	return false
+}
+
+// colourAfter returns the index after a colour code at j (skipANSI), or j if
+// none starts there.
+func colourAfter(b []byte, j int) int {
+	if j < len(b) && b[j] == 0x1b {
+		return skipANSI(b, j)
+	}
+	return j
 }
 
 // requestLineTail: a byte that may follow the quoted request line of an HAProxy

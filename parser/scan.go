@@ -561,7 +561,7 @@ func springCut(b []byte) bool {
 }
 
 // hexDumpLine reports whether b is a line of a hex dump (hexdump -C, xxd,
-// Netty's and ESP-IDF's buffer dumps): eight or more groups of two or four hex
+// Netty's and ESP-IDF's buffer dumps, .NET's System.Net trace): eight or more groups of two or four hex
 // digits, then the dump's text column, a window of the bytes dumped (a body
 // shown 16 bytes a line), which is no body cut by a size limit. Asked only of
 // a record cut inside a token.
@@ -581,6 +581,16 @@ func hexDumpLine(b []byte) bool {
 					end = i
 				}
 				continue
+			}
+		} else if n == 5 && b[s+2] == '-' {
+			// System.Net's trace joins its eighth and ninth bytes: "3A-34".
+			if _, hex := hexN(b[s:s+2], 2); hex {
+				if _, hex = hexN(b[s+3:i], 2); hex {
+					if run += 2; run >= 8 {
+						end = i
+					}
+					continue
+				}
 			}
 		}
 		if end >= 0 {
