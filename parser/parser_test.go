@@ -215,6 +215,8 @@ var shapes = map[string]struct {
 		response(200)},
 	"haproxy captured error header": {`Nov 24 10:00:00 lb1 haproxy[1234]: 10.0.1.2:33317 [24/Nov/2026:10:00:00.123] fe_api~ be_api/srv1 0/0/1/69/70 401 289 - - ---- 3/3/0/0/0 0/0 {api.secondme.io|curl/8.0} {oauth2.token.expired|application/json} "GET /api/secondme/user/info HTTP/1.1"`,
 		errEnv("oauth2.token.expired", 401)},
+	"haproxy captured broken code of ours": {`Nov 24 10:00:00 lb1 haproxy[1234]: 10.0.1.2:33317 [24/Nov/2026:10:00:00.123] fe_api~ be_api/srv1 0/0/1/69/70 401 289 - - ---- 3/3/0/0/0 0/0 {OAuth2.Token.Revoked|application/json} "GET /api/secondme/user/info HTTP/1.1"`, bad(ReasonBadErrorCode, 401)},
+	"haproxy captured host header only":    {`Nov 24 10:00:00 lb1 haproxy[1234]: 10.0.1.2:33317 [24/Nov/2026:10:00:00.123] fe_api~ be_api/srv1 0/0/1/69/70 401 289 - - ---- 3/3/0/0/0 0/0 {Api.Example.Io|curl/8.0} "GET /api/secondme/user/info HTTP/1.1"`, response(401)},
 	"haproxy aborted, old timers": {`haproxy[7]: 10.0.1.2:4242 [24/Nov/2026:10:00:00.123] fe be/<NOSRV> 0/-1/-1/-1/+3 503 212 - - SC-- 0/0/0/0/0 0/0 "POST /api/oauth/token/refresh HTTP/1.1"`,
 		response(503)},
 	"haproxy hostname capture is no code": {`haproxy[7]: 10.0.1.2:4242 [24/Nov/2026:10:00:00.123] fe be/s1 1/0/0/5/6 404 10 - - ---- 0/0/0/0/0 0/0 {api.secondme.io} "GET /x HTTP/1.1"`,

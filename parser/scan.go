@@ -1809,10 +1809,10 @@ func (p *Parser) haproxy(b []byte, q int, lvl int) {
 	if m := &p.memo; lvl == 0 && m.ok && m.q == q {
 		st = m.status // read by the pre-filter: only the captured headers are left
 		if m.after >= 0 {
-			cs, ce = haproxyCaptured(b, m.after, q, p.cat)
+			cs, ce = p.haproxyCaptured(b, m.after, q)
 		}
 	} else {
-		st, cs, ce = haproxyBefore(b, q, p.cat)
+		st, cs, ce = p.haproxyBefore(b, q)
 	}
 	if st == 0 {
 		return
