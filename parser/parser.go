@@ -222,15 +222,11 @@ func (p *Parser) ungsoned(record []byte) Envelope {
 // decodeGsonEquals appends b to dst with each \u003d (or \u003D) as "=".
 func decodeGsonEquals(dst, b []byte) []byte {
 	for {
-		k := bytes.Index(b, []byte(`\u003`))
-		if k < 0 || k+5 >= len(b) {
+		k := gsonIndex(b)
+		if k < 0 {
 			return append(dst, b...)
 		}
-		if b[k+5]|0x20 == 'd' {
-			dst = append(append(dst, b[:k]...), '=')
-		} else {
-			dst = append(dst, b[:k+6]...)
-		}
+		dst = append(append(dst, b[:k]...), '=')
 		b = b[k+6:]
 	}
 }

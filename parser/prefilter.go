@@ -255,27 +255,30 @@ func keyAt(b []byte, end, wlen int, wkind keyKind, vk *valueKeys) bool {
 // gsonEqualsAt reports whether an "=" escaped as Gson escapes it, \u003d,
 // starts at j: logfmt inside a JSON string that Gson wrote ("msg":"upstream
 // said error_code\u003doauth2.token.expired code\u003d401"), which the
-// tokenizer reads once the string is decoded (mayNest, gsonEquals). After a
-// word of interest keyAt lets such a record through whatever the value (the
-// pre-filter may be looser than the tokenizer, never stricter).
+// tokenizer reads once the record is decoded (Parse's re-read, ungsoned).
+// After a word of interest keyAt lets such a record through whatever the
+// value (the pre-filter may be looser than the tokenizer, never stricter).
 func gsonEqualsAt(b []byte, j int) bool {
 	return j >= 0 && j+5 < len(b) && b[j] == '\\' && b[j+1] == 'u' && string(b[j+2:j+5]) == "003" && b[j+5]|0x20 == 'd'
 }
 
 // gsonEquals reports whether s holds an "=" escaped as \u003d (gsonEqualsAt).
+func gsonEquals(s []byte) bool { return gsonIndex(s) >= 0 }
+
+// gsonIndex returns the index of the first \u003d (or \u003D) in s, or -1.
 // Rare: not inlined.
 //
 //go:noinline
-func gsonEquals(s []byte) bool {
-	for {
-		k := bytes.Index(s, []byte(`\u003`))
-		if k < 0 || k+5 >= len(s) {
-			return false
+func gsonIndex(s []byte) int {
+	for i := 0; ; {
+		k := bytes.Index(s[i:], []byte(`\u003`))
+		if k < 0 || i+k+5 >= len(s) {
+			return -1
 		}
-		if s[k+5]|0x20 == 'd' {
-			return true
+		if i += k; s[i+5]|0x20 == 'd' {
+			return i
 		}
-		s = s[k+5:]
+		i += 5
 	}
 }
 
