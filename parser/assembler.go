@@ -39,6 +39,7 @@ type Assembler struct {
 	paren    bool   // the record is a PHP print_r/var_export dump: ( and ) lines count
 	wantOpen bool   // print_r's "Array" line was seen: its "(" line must follow
 	held     bool   // the record is one line ending in a separator ("body="): its value may follow
+	first    int    // where the object's first line starts in buf: after a held line under a repeated prefix (heldUnder), else 0
 	pino     bool   // the record is pino-pretty's properties (pinoProperty): more may follow its objects
 	http     uint8  // an HTTP response dump: 1 in its headers, 2 after them (a body may follow)
 	prefix   []byte // the prefix the logger repeats on each line of the record (linePrefix), if any
@@ -119,6 +120,12 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 			// starting on the next line belongs to the held line's record.
 			a.held = false
 			if d := opensRecord(line); d > 0 && a.fits(line) {
+				a.appendLine(line)
+				a.balance = d
+				return
+			}
+			if d := a.heldUnder(line); d > 0 && a.fits(line) {
+				a.first = len(a.buf) + 1
 				a.appendLine(line)
 				a.balance = d
 				return
@@ -220,6 +227,21 @@ func (a *Assembler) add(line []byte, emit func(record []byte)) {
 	}
 	a.start(line, d)
 	a.pino = pinoProperty(line)
+}
+
+// heldUnder returns the brace balance line opens when it is the first line of
+// a pretty-printed object under the prefix its logger repeats on every line
+// of the held one (syslog's and journalctl's "Nov 24 10:45:10 host app[4533]:
+// ", PM2's "0|app | " and time): after what the two lines share (at least
+// minLinePrefix bytes), "{" that leaves an object open. The object's own
+// lines then set the prefix they repeat (continuation), as after any first
+// line. It returns 0 for any other line.
+func (a *Assembler) heldUnder(line []byte) int {
+	n := sharedPrefix(a.buf, line)
+	if n < minLinePrefix || n >= len(line) {
+		return 0
+	}
+	return opensRecord(line[n:])
 }
 
 // pinoJoin reports whether the pending record joins pino-pretty's
@@ -351,15 +373,15 @@ func (a *Assembler) continuation(line []byte) ([]byte, bool) {
 	if a.continues(line) {
 		return line, true
 	}
-	if a.lines == 1 && !a.paren {
-		if c1, c2 := clockLen(a.buf), clockLen(line); c1 > 0 && c2 > 0 {
+	if first := a.buf[a.first:]; a.lines == 1+min(a.first, 1) && !a.paren {
+		if c1, c2 := clockLen(first), clockLen(line); c1 > 0 && c2 > 0 {
 			rest := line[c2:]
-			if n := sharedPrefix(a.buf[c1:], rest); n < len(rest) && a.continues(rest[n:]) {
+			if n := sharedPrefix(first[c1:], rest); n < len(rest) && a.continues(rest[n:]) {
 				a.prefix, a.clock = append(a.prefix[:0], rest[:n]...), true
 				return rest[n:], true
 			}
 		}
-		if n := linePrefix(a.buf, line); n > 0 && a.continues(line[n:]) {
+		if n := linePrefix(first, line); n > 0 && a.continues(line[n:]) {
 			a.prefix = append(a.prefix[:0], line[:n]...)
 			return line[n:], true
 		}
@@ -530,7 +552,7 @@ func (a *Assembler) reset() {
 		a.buf = nil // one huge record must not pin its memory for ever
 	}
 	a.lines, a.balance, a.pending, a.paren, a.wantOpen, a.held, a.pino = 0, 0, false, false, false, false, false
-	a.http = 0
+	a.http, a.first = 0, 0
 	a.prefix, a.clock = a.prefix[:0], false
 }
 

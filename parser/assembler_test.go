@@ -33,6 +33,19 @@ func TestAssembler(t *testing.T) {
 			lines: []string{"t ERROR client: failed body={", `  "code": 401,`, `  "error_code": "oauth2.token.expired"`, "}", "next"},
 			want:  []string{"t ERROR client: failed body={\n  \"code\": 401,\n  \"error_code\": \"oauth2.token.expired\"\n}", "next"},
 		},
+		"a held line's object under the prefix syslog repeats": {
+			lines: []string{"Nov 24 10:45:10 gw app[4533]: exchange failed status=400 body=", "Nov 24 10:45:10 gw app[4533]: {",
+				`Nov 24 10:45:10 gw app[4533]:   "code": 400,`, `Nov 24 10:45:10 gw app[4533]:   "error_code": "oauth2.code.used"`, "Nov 24 10:45:10 gw app[4533]: }", "next"},
+			want: []string{"Nov 24 10:45:10 gw app[4533]: exchange failed status=400 body=\nNov 24 10:45:10 gw app[4533]: {\n  \"code\": 400,\n  \"error_code\": \"oauth2.code.used\"\n}", "next"},
+		},
+		"a held line's object under a time and a prefix, its lines under the prefix alone (PM2)": {
+			lines: []string{"0|app | 2026-11-24T10:15:02: API error response:", "0|app | 2026-11-24T10:15:02: {", `0|app |   "code": 401,`, "0|app | }"},
+			want:  []string{"0|app | 2026-11-24T10:15:02: API error response:\n0|app | 2026-11-24T10:15:02: {\n  \"code\": 401,\n}"},
+		},
+		"a held line, then a line under another prefix": {
+			lines: []string{"Nov 24 10:45:10 gw app[4533]: failed body=", "Nov 24 10:45:11 db pg[77]: {", `  "code": 400`, "}"},
+			want:  []string{"Nov 24 10:45:10 gw app[4533]: failed body=", "Nov 24 10:45:11 db pg[77]: {\n  \"code\": 400\n}"},
+		},
 		"nested pretty JSON": {
 			lines: []string{"{", `  "err": {`, `    "data": {"code": 500}`, "  },", `  "msg": "a } in a string"`, "}"},
 			want:  []string{"{\n  \"err\": {\n    \"data\": {\"code\": 500}\n  },\n  \"msg\": \"a } in a string\"\n}"},
@@ -169,7 +182,7 @@ func TestAssembler(t *testing.T) {
 		},
 		"Open MPI's output tag on every line, running into the line": {
 			lines: []string{"[1,2]<stdout>:enrich failed, response was:", "[1,2]<stdout>:{'code': 401,", "[1,2]<stdout>: 'error_code': 'oauth2.token.expired',", "[1,2]<stdout>: 'message': 'x'}", "[1,3]<stdout>:next"},
-			want:  []string{"[1,2]<stdout>:enrich failed, response was:", "[1,2]<stdout>:{'code': 401,\n 'error_code': 'oauth2.token.expired',\n 'message': 'x'}", "[1,3]<stdout>:next"},
+			want:  []string{"[1,2]<stdout>:enrich failed, response was:\n[1,2]<stdout>:{'code': 401,\n 'error_code': 'oauth2.token.expired',\n 'message': 'x'}", "[1,3]<stdout>:next"},
 		},
 		"a print_r dump with a time on every line": {
 			lines: []string{"2026-11-24T02:40:08.7932207Z Array", "2026-11-24T02:40:08.8044598Z (", "2026-11-24T02:40:08.8157959Z     [code] => 400", "2026-11-24T02:40:08.8387581Z     [error_code] => oauth2.code.expired", "2026-11-24T02:40:08.8500000Z )", "next"},

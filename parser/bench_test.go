@@ -208,3 +208,27 @@ func regexpBaseline(line []byte) Envelope {
 	}
 	return e
 }
+
+// BenchmarkShapeWarmth measures what the envelope set's mix of shapes costs on
+// a CPU whose instruction cache the parser's hot code outgrows (see
+// docs/parser-benchmarks.md, eighth session): its JSON lines and its other
+// lines as two streams, and every line parsed sixteen times in a row, which
+// keeps the code and the branch history of its shape warm.
+func BenchmarkShapeWarmth(b *testing.B) {
+	c := loadBenchCorpus(b)
+	p := New(nil)
+	var json, text, repeated [][]byte
+	for _, l := range c.envelope {
+		if l[0] == '{' {
+			json = append(json, l)
+		} else {
+			text = append(text, l)
+		}
+		for range 16 {
+			repeated = append(repeated, l)
+		}
+	}
+	b.Run("envelope_json", func(b *testing.B) { benchLines(b, json, parsePass(p)) })
+	b.Run("envelope_text", func(b *testing.B) { benchLines(b, text, parsePass(p)) })
+	b.Run("envelope_repeated", func(b *testing.B) { benchLines(b, repeated, parsePass(p)) })
+}

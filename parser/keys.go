@@ -186,8 +186,11 @@ func classifySpelled(key []byte) keyKind {
 
 // otherError reports whether the normalised words before "errorcode" make the
 // key name some other error than this record's: last_error_code,
-// expected_error_code (a state or a test case, not a response).
+// expected_error_code (a state or a test case, not a response), top_error_code.
 func otherError(prefix []byte) bool {
+	if k := len(prefix) - 3; k >= 0 && string(prefix[k:]) == "top" && (k == 0 || !isLetter(prefix[k-1]) && !isDigit(prefix[k-1])) {
+		return true // top_error_code: a window's most frequent, a statistic (not desktop_error_code)
+	}
 	for _, w := range [...]string{"last", "prev", "previous", "expected"} {
 		if len(prefix) >= len(w) && string(prefix[len(prefix)-len(w):]) == w {
 			return true

@@ -450,21 +450,37 @@ func alertNotice(record []byte) bool {
 		bytes.Contains(record, []byte("alertname")) || monitorTitle(record) || alertCount(record)
 }
 
-// alertCount reports whether record is an alert's notice that counts the
-// events its search matched: Seq's "alert "…" fired: 37 events matching
-// ErrorCode = '…'", Papertrail's "Alert "…" matched 23 events for search
-// "error_code=…"" (2 of the 3 held-out rows, all doubtful, expect nothing). It
-// names the errors it counted, which their own lines logged.
+// alertCount reports whether record is a notice that counts the events its
+// search matched: Seq's "alert "…" fired: 37 events matching ErrorCode =
+// '…'", Papertrail's "Alert "…" matched 23 events for search "error_code=…""
+// (2 of the 3 held-out rows, all doubtful, expect nothing), a CloudWatch
+// alarm's "37 events with error_code=…" and an Elasticsearch watch's "37 hits
+// for error_code:…" (2 of 2, doubtful). It names the errors it counted, which
+// their own lines logged.
 func alertCount(record []byte) bool {
-	k := bytes.Index(record, []byte(" events "))
-	if k < 1 || !isDigit(record[k-1]) || !bytes.Contains(record, []byte("lert")) && !bytes.Contains(record, []byte("LERT")) {
+	return eventCount(record, []byte(" events ")) || eventCount(record, []byte(" hits "))
+}
+
+// eventCount is alertCount for one noun: a number, the noun, then "match…",
+// "with " or "for " (an alert's word before it when the number follows
+// "matched ").
+func eventCount(record, noun []byte) bool {
+	k := bytes.Index(record, noun)
+	if k < 1 || !isDigit(record[k-1]) {
 		return false
 	}
 	n := k
 	for n > 0 && isDigit(record[n-1]) {
 		n--
 	}
-	return bytes.HasPrefix(record[k+8:], []byte("match")) || n >= 8 && string(record[n-8:n]) == "matched "
+	after := record[k+len(noun):]
+	if bytes.HasPrefix(after, []byte("with ")) || bytes.HasPrefix(after, []byte("for error")) || bytes.HasPrefix(after, []byte("for Error")) {
+		return true
+	}
+	if !bytes.Contains(record, []byte("lert")) && !bytes.Contains(record, []byte("LERT")) {
+		return false
+	}
+	return bytes.HasPrefix(after, []byte("match")) || n >= 8 && string(record[n-8:n]) == "matched "
 }
 
 // monitorTitle reports whether record holds a Datadog monitor notification's

