@@ -55,8 +55,10 @@ func hasQuoteEntity(b []byte) bool {
 	}
 }
 
-// decodeEntities appends b with the entities entityAt knows decoded to dst.
-func decodeEntities(dst, b []byte) []byte {
+// decodeEntities appends b with the entities entityAt knows decoded to dst; a
+// quote as an escaped one (\") when esc is set, for a body inside a JSON
+// string or a quoted value, whose quotes a bare '"' would end.
+func decodeEntities(dst, b []byte, esc bool) []byte {
 	for i := 0; i < len(b); {
 		k := bytes.IndexByte(b[i:], '&')
 		if k < 0 {
@@ -65,6 +67,9 @@ func decodeEntities(dst, b []byte) []byte {
 		dst = append(dst, b[i:i+k]...)
 		i += k
 		if c, n := entityAt(b, i); n > 0 {
+			if c == '"' && esc {
+				dst = append(dst, '\\')
+			}
 			dst = append(dst, c)
 			i += n
 			continue

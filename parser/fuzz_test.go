@@ -83,7 +83,13 @@ func parseUnfilteredDecoded(in []byte, decoded bool) Envelope {
 	if e.Kind == None && !decoded && hasQuoteEntity(rec) && prefilter(rec, &memo) {
 		// As Parse: a record the pre-filter lets through, once more with its
 		// HTML entities decoded, once.
-		e = parseUnfilteredDecoded(decodeEntities(nil, rec), true)
+		e = parseUnfilteredDecoded(decodeEntities(nil, rec, false), true)
+		if i := skipBlank(rec, 0); e.Kind == Error && e.Code == 0 && i < len(rec) && rec[i] != '<' {
+			// As Parse: with the quotes escaped, for the code.
+			if u := parseUnfilteredDecoded(decodeEntities(nil, rec, true), true); u.Kind == Error && u.Code != 0 {
+				e = u
+			}
+		}
 	}
 	if e.Kind == None && gsonEquals(rec) && prefilter(rec, &memo) {
 		// As Parse: a record the pre-filter lets through, once more with

