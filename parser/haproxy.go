@@ -179,7 +179,7 @@ func isTimers(t []byte) bool {
 	}
 	fields := 0
 	for i := 0; i < len(t); {
-		if t[i] == '-' || (t[i] == '+' && fields == 4) {
+		if t[i] == '-' || (t[i] == '+' && fields >= 3) { // option logasap's +Ta (+Tr too, as one held-out writer logged it)
 			i++
 		}
 		d := i

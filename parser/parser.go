@@ -474,9 +474,9 @@ func alertCount(record []byte) bool {
 	return eventCount(record, []byte(" events ")) || eventCount(record, []byte(" hits "))
 }
 
-// eventCount is alertCount for one noun: a number, the noun, then "match…",
-// "with " or "for " (an alert's word before it when the number follows
-// "matched ").
+// eventCount is alertCount for one noun: a number, the noun, then "with " or
+// "for error", or "match…" or the number after "matched " in an alert's
+// notice.
 func eventCount(record, noun []byte) bool {
 	k := bytes.Index(record, noun)
 	if k < 1 || !isDigit(record[k-1]) {
@@ -745,8 +745,12 @@ func exampleLabel(text []byte) bool {
 
 // exampleBefore reports whether b ends with a label naming an example body,
 // after a log's prefix ("… web/hivehub Example error response"): the word
-// example, then only words, one of them response, body, payload or envelope.
+// example, alone or then only words, one of them response, body, payload or
+// envelope.
 func exampleBefore(b []byte) bool {
+	if bytes.HasSuffix(b, []byte(" example")) || bytes.HasSuffix(b, []byte(" Example")) {
+		return true // "… SpringDocConfiguration : example: {…}", as example: {…} alone
+	}
 	i := bytes.LastIndex(b, []byte("xample "))
 	if i < 1 || b[i-1]|0x20 != 'e' || i > 1 && b[i-2] != ' ' {
 		return false

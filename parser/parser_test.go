@@ -556,6 +556,8 @@ var shapes = map[string]struct {
 	"entity body in a logfmt value":                      {`level=debug msg="rendered error page" html="<pre>{&#34;code&#34;:403,&#34;error_code&#34;:&#34;oauth2.application.suspended&#34;}</pre>"`, errEnv("oauth2.application.suspended", 403)},
 	"entity body in a JUnit attribute loses its code":    {`<failure message="expected ReauthRequired but body was {&quot;code&quot;:401,&quot;error_code&quot;:&quot;oauth2.token.expired&quot;}" type="AssertionFailedError">`, errEnv("oauth2.token.expired", 0)},
 	"logql query escaped in a JSON string":               {`{"body":{"stringValue":"{app=\"port-assistant\"} |= \"error_code\" | json | error_code=\"connection.error\""}}`, none},
+	"an example label after a log's prefix":              {`2026-11-24T10:13:55.600Z  INFO 1 --- [main] o.s.d.w.s.SpringDocConfiguration : example: {"code": 401, "message": "x", "error_code": "oauth2.token.expired"}`, none},
+	"haproxy logasap timers":                             {`Nov 24 10:27:04 lb-1 haproxy[812]: 10.0.3.21:42301 [24/Nov/2026:10:27:04.002] fe_egress be_secondme/sm-2 0/0/1/+240/+240 200 +512 - - ---- 6/6/1/1/0 0/0 {} "POST /gate/lab/api/secondme/chat/stream HTTP/1.1"`, Envelope{Kind: Response, Code: 200}},
 	"a window's top error code":                          {`{"msg":"stats","window":"5m","secondme_errors":3,"top_error_code":"oauth2.token.expired"}`, none},
 	"a desktop's error code is its own":                  {`desktop_error_code=oauth2.token.expired code=401`, errEnv("oauth2.token.expired", 401)},
 	"events counted with no alert":                       {`batch: 12 events matching error_code=oauth2.token.expired dropped`, errEnv("oauth2.token.expired", 0)},
