@@ -200,8 +200,9 @@ func (p *Parser) Parse(record []byte) Envelope {
 // unentitied parses record again with its HTML entities decoded: a body
 // that an HTML page, an XML report (JMeter, JUnit, an Event Log export) or an
 // XML attribute carries escaped, {&quot;code&quot;:401,…}. Only a record that
-// gave nothing and holds a quote entity is read again, once (a record decoded
-// is not decoded twice: "&amp;quot;" stays "&quot;").
+// gave nothing and holds a quote entity is read again (a record decoded is not
+// decoded twice: "&amp;quot;" stays "&quot;"), and a second time, its quote
+// entities as escaped quotes, when that gave an error without a code.
 func (p *Parser) unentitied(record []byte) Envelope {
 	p.inUnent = true
 	defer func() { p.inUnent = false }()

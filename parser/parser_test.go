@@ -558,6 +558,8 @@ var shapes = map[string]struct {
 	"logql query escaped in a JSON string":               {`{"body":{"stringValue":"{app=\"port-assistant\"} |= \"error_code\" | json | error_code=\"connection.error\""}}`, none},
 	"an example label after a log's prefix":              {`2026-11-24T10:13:55.600Z  INFO 1 --- [main] o.s.d.w.s.SpringDocConfiguration : example: {"code": 401, "message": "x", "error_code": "oauth2.token.expired"}`, none},
 	"haproxy logasap timers":                             {`Nov 24 10:27:04 lb-1 haproxy[812]: 10.0.3.21:42301 [24/Nov/2026:10:27:04.002] fe_egress be_secondme/sm-2 0/0/1/+240/+240 200 +512 - - ---- 6/6/1/1/0 0/0 {} "POST /gate/lab/api/secondme/chat/stream HTTP/1.1"`, Envelope{Kind: Response, Code: 200}},
+	"sequel's parenthesised where":                       {`I, [2026-11-24T10:46:31.004001 #14]  INFO -- : (0.000412s) SELECT count(*) AS "count" FROM "failures" WHERE ("error_code" = 'oauth2.token.expired') LIMIT 1`, none},
+	"a call's parenthesised quoted key":                  {`client.raise_for("error_code" = 'oauth2.token.expired') code=401`, errEnv("oauth2.token.expired", 401)},
 	"a window's top error code":                          {`{"msg":"stats","window":"5m","secondme_errors":3,"top_error_code":"oauth2.token.expired"}`, none},
 	"a desktop's error code is its own":                  {`desktop_error_code=oauth2.token.expired code=401`, errEnv("oauth2.token.expired", 401)},
 	"events counted with no alert":                       {`batch: 12 events matching error_code=oauth2.token.expired dropped`, errEnv("oauth2.token.expired", 0)},

@@ -1218,7 +1218,9 @@ func spacedOtherError(b []byte, s int) bool {
 // SET list.
 func sqlOperand(b []byte, s int, eq bool) bool {
 	if s > 0 && (b[s-1] == '"' || b[s-1] == '`') {
-		s--
+		if s--; s > 0 && b[s-1] == '(' { // Sequel's WHERE ("error_code" = '…')
+			s--
+		}
 	}
 	k := s
 	for k > 0 && s-k < 16 && b[k-1] == ' ' {
