@@ -1868,25 +1868,16 @@ func probeRequest(v []byte) bool {
 
 // escapedProbe is probeRequest for a path or URL whose slashes a JSON encoder
 // escaped ("requestUri":"\/healthz", Azure Application Gateway's and Kong's
-// logs; 2 of 2 held-out rows): its first bytes read with them unescaped.
+// logs; 2 of 2 held-out rows): its first bytes read unescaped.
 //
 //go:noinline
 func escapedProbe(v []byte) bool {
-	if len(v) > 128 {
-		v = v[:128]
-	}
+	v = v[:min(len(v), 128)]
 	if !bytes.Contains(v, []byte(`\/`)) {
 		return false
 	}
-	var buf [128]byte
-	n := 0
-	for i := 0; i < len(v); i++ {
-		if v[i] != '\\' || i+1 == len(v) || v[i+1] != '/' {
-			buf[n] = v[i]
-			n++
-		}
-	}
-	return probeRequest(buf[:n])
+	var buf [128]byte // unescaping never lengthens
+	return probeRequest(unescapeAppend(buf[:0], v))
 }
 
 // absolutePath returns where the path of an absolute URL at i starts (a
